@@ -1,0 +1,203 @@
+"""The ``desec`` command line: thin click wrappers around library functions.
+
+Each command parses options, calls one library function and prints; library
+errors (:class:`DesecError`) become one-line messages without a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+from .codebook import load_codebook
+from .errors import DesecError
+
+
+def _fail_cleanly(func):
+    """Turn library errors into click errors (exit code 1, one line on stderr)."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except DesecError as exc:
+            raise click.ClickException(str(exc)) from None
+    return wrapper
+
+
+def codebook_option(func):
+    return click.option("--codebook", "codebook_path", type=click.Path(dir_okay=False),
+                        help="Your own codebook YAML/JSON (default: the shipped one).")(func)
+
+
+def model_option(func):
+    return click.option("--model", default="default", show_default=True,
+                        help="'default' (shipped model), 'rules' (rule tagger alone) or a model directory.")(func)
+
+
+@click.group()
+@click.version_option(package_name="desec_nlp")
+def main() -> None:
+    """desec_nlp: securitization and desecuritization in speeches, plans and press texts."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: standard output).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default=None,
+              help="Output format (default: from the output's extension, else jsonl).")
+@click.option("--unit", type=click.Choice(["sentence", "row", "document"]), default="sentence", show_default=True,
+              help="sentence: split texts; row: each CSV/JSONL row or text line is one unit; document: whole texts.")
+@click.option("--id-col", help="Column (or JSON key) holding the unit id.")
+@click.option("--doc-col", help="Column naming the document a row belongs to (default: each row is a document).")
+@click.option("--text-col", default="text", show_default=True, help="Column (or JSON key) holding the text.")
+@click.option("--meta-col", "meta_cols", multiple=True, help="Metadata column to keep (repeatable; default: all).")
+@click.option("--meta", "sidecar", type=click.Path(exists=True, dir_okay=False),
+              help="Sidecar metadata CSV with a 'file' or 'doc_id' column.")
+@click.option("--lang", type=click.Choice(["auto", "es", "en"]), default="auto", show_default=True,
+              help="Language of the inputs, or detect per document.")
+@click.option("--encoding", default="auto", show_default=True, help="Input encoding (auto: UTF-8, else cp1252).")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Write skipped inputs here (JSONL).")
+@click.option("--batch-size", default=64, show_default=True, help="Documents per batch.")
+@codebook_option
+@model_option
+@_fail_cleanly
+def classify(inputs, output, fmt, unit, id_col, doc_col, text_col, meta_cols, sidecar, lang, encoding, errors_path,
+             batch_size, codebook_path, model):
+    """Tag every sentence (or row, or document) of INPUTS with a move, frames and evidence cues.
+
+    INPUTS are files (.txt .md .html .csv .tsv .jsonl .pdf), directories or glob patterns.
+    """
+    from .classify import classify_files
+    from .readers import ReadOptions
+    from .tagger import Tagger
+
+    fmt = fmt or ("csv" if output and output.lower().endswith(".csv") else "jsonl")
+    options = ReadOptions(text_col=text_col, id_col=id_col, doc_col=doc_col, meta_cols=tuple(meta_cols) or None, unit=unit,
+                          encoding=encoding, sidecar=sidecar)
+    tagger = Tagger(codebook_path, model=model)
+    progress = _progress() if output and sys.stderr.isatty() else None
+    summary = classify_files(inputs, output, fmt, options, tagger, lang=lang, errors_path=errors_path,
+                             batch_size=batch_size, on_record=progress)
+    if progress:
+        click.echo("", err=True)
+    click.echo(summary.describe(), err=True)
+    if not summary.ok:
+        sys.exit(1)
+
+
+def _progress():
+    count = [0]
+
+    def tick(_record):
+        count[0] += 1
+        if count[0] % 500 == 0:
+            click.echo(f"\r{count[0]:,} units classified", err=True, nl=False)
+    return tick
+
+
+@main.command()
+@click.argument("corpus", type=click.Path(exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="Model directory to write.")
+@click.option("--add", "corrections", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Corrected sentences (JSONL/CSV with text, move, frames) to train on as well.")
+@click.option("--only-corrections", is_flag=True, help="Train on the corrections instead of CORPUS.")
+@codebook_option
+@_fail_cleanly
+def train(corpus, output, corrections, only_corrections, codebook_path):
+    """Train the move and frame classifiers on an annotated CORPUS and save them to a model directory."""
+    from .corpus import load_annotations, load_corpus
+    from .training import train_model
+
+    import pandas as pd
+
+    codebook = load_codebook(codebook_path)
+    tables = [] if only_corrections else [load_corpus(corpus, codebook)]
+    tables += [load_annotations(path, codebook) for path in corrections]
+    if not tables:
+        raise click.UsageError("--only-corrections needs at least one --add FILE")
+    data = pd.concat(tables, ignore_index=True)
+    command = "desec " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    train_model(data, codebook, output, command=command)
+    click.echo(f"trained on {len(data)} sentences; model written to {output}", err=True)
+
+
+@main.command()
+@click.argument("gold", type=click.Path(exists=True))
+@click.option("--pred", type=click.Path(exists=True, dir_okay=False), help="Predictions (JSONL/CSV with id).")
+@click.option("--cv", "folds", type=int, help="Cross-validate on GOLD (a corpus) with K document-grouped folds.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@codebook_option
+@_fail_cleanly
+def evaluate(gold, pred, folds, as_json, codebook_path):
+    """Score predictions against GOLD labels, or cross-validate the model on a corpus with --cv K."""
+    from .corpus import load_annotations, load_corpus
+    from .evaluate import cross_validate, evaluate_predictions, format_report
+
+    codebook = load_codebook(codebook_path)
+    if folds:
+        result = cross_validate(load_corpus(gold, codebook), codebook, folds)
+        text = "\n\n".join(f"[{name}]\n{format_report(result[name])}" for name in ("model", "rules"))
+    elif pred:
+        result = evaluate_predictions(load_annotations(gold, codebook), load_annotations(pred, codebook), codebook)
+        text = format_report(result)
+    else:
+        raise click.UsageError("give --pred PRED (score predictions) or --cv K (cross-validate)")
+    click.echo(json.dumps(result, indent=2) if as_json else text)
+
+
+@main.group(invoke_without_command=True)
+@codebook_option
+@click.pass_context
+@_fail_cleanly
+def codebook(ctx, codebook_path):
+    """Show the active codebook (labels, definitions, cue counts)."""
+    ctx.obj = codebook_path
+    if ctx.invoked_subcommand is None:
+        cb = load_codebook(codebook_path)
+        click.echo(f"{cb.name} (version {cb.version}) — {cb.path}")
+        click.echo("moves: " + ", ".join(cb.move_names))
+        for frame in cb.frames:
+            click.echo(f"  {frame.name}: {frame.definition}")
+        click.echo("cues: " + ", ".join(f"{lang} {n}" for lang, n in cb.to_dict()["cues"].items()))
+
+
+@codebook.command("export")
+@click.option("--to", "target", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
+@click.pass_obj
+@_fail_cleanly
+def codebook_export(codebook_path, target, output):
+    """Export the active codebook's labels, definitions and examples."""
+    from .codebook_io import export_codebook
+
+    text = export_codebook(load_codebook(codebook_path), target)
+    _emit(text, output)
+
+
+def _emit(text: str, output: str | None) -> None:
+    from .atomic import write_text_atomic
+
+    if output:
+        write_text_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("-o", "--output", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False))
+@model_option
+@_fail_cleanly
+def demo(out_dir, model):
+    """Run the whole job on the bundled corpus: classify, then tables, plots and an HTML report in OUT."""
+    from .demo import run_demo
+
+    for line in run_demo(out_dir, model=model):
+        click.echo(line, err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+"""The learned sentence classifier: move (multiclass) and frames (one-vs-rest), saved as a model directory.
+
+A model directory holds ``model.skops`` (the estimators, loaded with skops'
+safe loader) and ``meta.json`` (name, creation date, library versions,
+codebook name, version and fingerprint, labels, metrics and the command that
+produced them). Loading checks the metadata and says what does not match.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sklearn
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from .atomic import write_bytes_atomic, write_text_atomic
+from .codebook import Codebook
+from .errors import ModelError
+from .features import FEATURE_COLUMNS, make_features
+
+SEED = 13
+MODEL_FILE = "model.skops"
+META_FILE = "meta.json"
+_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.", "desec_nlp.")
+
+
+@dataclass
+class SentenceClassifier:
+    """Move and frame classifiers over :func:`~desec_nlp.features.feature_rows` tables.
+
+    Parameters are stored as given; learned attributes end in ``_`` (scikit-learn convention).
+    """
+
+    moves: list[str]
+    frames: list[str]
+    C_move: float = 4.0
+    C_frames: float = 8.0
+    frame_threshold: float = 0.5
+    meta: dict = field(default_factory=dict)
+
+    def fit(self, rows: pd.DataFrame, moves: list[str], frames: list[list[str]]) -> "SentenceClassifier":
+        """Fit both classifiers; probabilities of the move are calibrated by cross-validation (sigmoid)."""
+        X = rows[FEATURE_COLUMNS]
+        move_estimator = CalibratedClassifierCV(
+            LogisticRegression(C=self.C_move, max_iter=3000, class_weight="balanced", random_state=SEED),
+            method="sigmoid", cv=3)
+        self.move_model_ = Pipeline([("features", make_features()), ("clf", move_estimator)]).fit(X, moves)
+        self.binarizer_ = MultiLabelBinarizer(classes=self.frames).fit([self.frames])
+        Y = self.binarizer_.transform(frames)
+        frame_estimator = OneVsRestClassifier(
+            LogisticRegression(C=self.C_frames, max_iter=3000, class_weight="balanced", random_state=SEED))
+        self.frame_model_ = Pipeline([("features", make_features()), ("clf", frame_estimator)]).fit(X, Y)
+        return self
+
+    def predict(self, rows: pd.DataFrame) -> tuple[list[str], list[list[str]], list[float]]:
+        """Return moves, frame lists and the move's probability for each row."""
+        if rows.empty:
+            return [], [], []
+        X = rows[FEATURE_COLUMNS]
+        move_proba = self.move_model_.predict_proba(X)
+        classes = self.move_model_.classes_
+        best = move_proba.argmax(axis=1)
+        frame_proba = self.frame_model_.predict_proba(X)
+        frames = [[self.frames[j] for j in np.flatnonzero(row >= self.frame_threshold)] for row in frame_proba]
+        return [str(classes[i]) for i in best], frames, [round(float(p), 3) for p in move_proba.max(axis=1)]
+
+
+def save_model(model: SentenceClassifier, directory: str | Path, codebook: Codebook, meta: dict) -> Path:
+    """Write ``model.skops`` and ``meta.json`` into ``directory`` (atomically, file by file)."""
+    import skops.io as sio
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    payload = {"move": model.move_model_, "frames": model.frame_model_, "frame_labels": list(model.frames),
+               "frame_threshold": model.frame_threshold}
+    write_bytes_atomic(directory / MODEL_FILE, sio.dumps(payload))
+    full_meta = {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "library_versions": library_versions(),
+        "codebook": {"name": codebook.name, "version": codebook.version, "fingerprint": codebook.fingerprint},
+        "moves": list(model.moves), "frames": list(model.frames),
+        "params": {"C_move": model.C_move, "C_frames": model.C_frames, "frame_threshold": model.frame_threshold,
+                   "seed": SEED},
+        **meta,
+    }
+    write_text_atomic(directory / META_FILE, json.dumps(full_meta, indent=2, ensure_ascii=False) + "\n")
+    model.meta = full_meta
+    return directory
+
+
+def load_model(directory: str | Path, codebook: Codebook) -> SentenceClassifier:
+    """Load a model directory, refusing one built for other labels and warning in ``meta`` on version drift.
+
+    Raises
+    ------
+    ModelError
+        when files are missing, the labels differ from the codebook's, or scikit-learn's major.minor differs.
+    """
+    import skops.io as sio
+
+    directory = Path(directory)
+    meta_path, model_path = directory / META_FILE, directory / MODEL_FILE
+    if not meta_path.is_file() or not model_path.is_file():
+        raise ModelError(f"{directory}: not a model directory (needs {META_FILE} and {MODEL_FILE}); "
+                         f"train one with 'desec train CORPUS -o {directory}' or use --model rules")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{meta_path}: unreadable model metadata ({exc})") from None
+    if meta.get("moves") != codebook.move_names or meta.get("frames") != codebook.frame_names:
+        raise ModelError(f"{directory}: the model was trained for labels {meta.get('moves')} + {meta.get('frames')} "
+                         f"but the codebook '{codebook.name}' has {codebook.move_names} + {codebook.frame_names}; "
+                         "retrain with this codebook or pass --model rules")
+    trained = meta.get("library_versions", {}).get("scikit-learn", "")
+    if trained.split(".")[:2] != sklearn.__version__.split(".")[:2]:
+        raise ModelError(f"{directory}: trained with scikit-learn {trained}, this environment has "
+                         f"{sklearn.__version__}; install scikit-learn=={trained} or retrain with 'desec train'")
+    try:
+        untrusted = sio.get_untrusted_types(file=str(model_path))
+        unsafe = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
+        if unsafe:
+            raise ModelError(f"{model_path}: refuses to load untrusted types {unsafe}")
+        payload = sio.load(str(model_path), trusted=untrusted)
+    except ModelError:
+        raise
+    except Exception as exc:  # skops raises many types on corrupt files
+        raise ModelError(f"{model_path}: cannot load model ({exc.__class__.__name__}: {exc})") from None
+    model = SentenceClassifier(list(codebook.move_names), list(payload["frame_labels"]),
+                               frame_threshold=payload["frame_threshold"], meta=meta)
+    model.move_model_, model.frame_model_ = payload["move"], payload["frames"]
+    return model
+
+
+def library_versions() -> dict[str, str]:
+    """Versions recorded in a model's metadata, checked when it is loaded."""
+    import spacy
+
+    return {"scikit-learn": sklearn.__version__, "spacy": spacy.__version__, "numpy": np.__version__,
+            "pandas": pd.__version__}
+

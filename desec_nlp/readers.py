@@ -1,0 +1,280 @@
+"""Read speeches, plans and press texts from files into :class:`Document` objects.
+
+Formats: .txt, .md, .html/.htm, .csv/.tsv, .jsonl, .pdf; files, directories
+(recursively) and glob patterns. Each reader yields Documents and, for what it
+cannot read, :class:`Problem` records naming the file and line, so one bad file
+or row never stops the batch and is never dropped silently.
+"""
+from __future__ import annotations
+
+import csv
+import glob
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .documents import Document, Problem
+from .errors import InputError
+from .markup import html_paragraphs, markdown_paragraphs
+from .metadata import clean_meta, date_from_filename, load_sidecar, split_front_matter
+
+FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
+           ".htm": "html", ".csv": "table", ".tsv": "table", ".tab": "table", ".jsonl": "jsonl",
+           ".ndjson": "jsonl", ".pdf": "pdf"}
+UNITS = ("sentence", "row", "document")
+_SPEAKER_TURN = re.compile(r"^([A-ZÁÉÍÓÚÜÑ][A-ZÁÉÍÓÚÜÑ .,'()-]{2,80}):\s*(.*)$")
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+@dataclass
+class ReadOptions:
+    """How to read inputs: which table columns hold the text, id and metadata; the unit; the encoding."""
+
+    text_col: str = "text"
+    id_col: str | None = None
+    doc_col: str | None = None
+    meta_cols: tuple[str, ...] | None = None
+    unit: str = "sentence"
+    encoding: str = "auto"
+    sidecar: str | None = None
+    speaker_turns: bool = True
+
+
+def expand_inputs(inputs: Iterable[str]) -> Iterator[Path | Problem]:
+    """Files, directories (walked recursively, sorted, hidden entries skipped) and glob patterns."""
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            seen = set()
+            for child in sorted(path.rglob("*")):
+                if any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                try:
+                    real = child.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    yield Problem(str(child), None, "broken link or link loop; skipped")
+                    continue
+                if child.is_file() and child.suffix.lower() in FORMATS and real not in seen:
+                    seen.add(real)
+                    yield child
+        elif path.is_file():
+            yield path
+        elif any(ch in item for ch in "*?["):
+            matches = sorted(Path(p) for p in glob.glob(item, recursive=True) if Path(p).is_file())
+            if not matches:
+                yield Problem(item, None, "the pattern matches no file")
+            yield from matches
+        else:
+            yield Problem(item, None, "no such file or directory")
+
+
+def read_documents(inputs: Iterable[str], options: ReadOptions | None = None) -> Iterator[Document | Problem]:
+    """Yield every Document of every input, and a Problem for every input or unit that cannot be read."""
+    options = options or ReadOptions()
+    if options.unit not in UNITS:
+        raise InputError(f"unknown unit '{options.unit}'; choose one of {list(UNITS)}")
+    sidecar = load_sidecar(options.sidecar) if options.sidecar else {}
+    for path in expand_inputs(inputs):
+        if isinstance(path, Problem):
+            yield path
+            continue
+        kind = FORMATS.get(path.suffix.lower())
+        if kind is None:
+            yield Problem(str(path), None, f"unknown file type '{path.suffix}'; use one of "
+                                           f"{sorted(FORMATS)} (rename the file or convert it)")
+            continue
+        try:
+            for item in _READERS[kind](path, options):
+                if isinstance(item, Document):
+                    extra = sidecar.get(path.name) or sidecar.get(path.stem) or sidecar.get(item.id) or {}
+                    item.meta = clean_meta({**extra, **item.meta})
+                yield item
+        except InputError as exc:
+            yield Problem(exc.path or str(path), exc.line, exc.reason)
+        except OSError as exc:
+            yield Problem(str(path), None, f"cannot read file ({exc.strerror or exc}); check permissions")
+
+
+def decode(data: bytes, path: str, encoding: str = "auto") -> str:
+    """Decode bytes: BOMs honoured, UTF-8 tried first, then cp1252; binary data refused with a clear reason."""
+    if encoding != "auto":
+        try:
+            return data.decode(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding '{encoding}'", path) from None
+        except UnicodeDecodeError as exc:
+            line = data[:exc.start].count(b"\n") + 1
+            raise InputError(f"not valid {encoding} (byte {data[exc.start]:#04x}); pass the file's real "
+                             f"encoding with --encoding, e.g. cp1252 or latin-1", path, line) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    sample = data[:8192]
+    if b"\x00" in sample:
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        if odd > len(sample) // 4 and even == 0:
+            return data.decode("utf-16-le", errors="replace")
+        if even > len(sample) // 4 and odd == 0:
+            return data.decode("utf-16-be", errors="replace")
+        raise InputError("binary file (contains NUL bytes), not text; convert it to text or remove it", path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_text(path: Path, options: ReadOptions) -> str:
+    return decode(path.read_bytes(), str(path), options.encoding)
+
+
+def _file_meta(path: Path) -> dict:
+    date = date_from_filename(str(path))
+    return {"date": date} if date else {}
+
+
+def _paragraph_documents(path: Path, paragraphs: list[str], meta: dict,
+                         options: ReadOptions) -> Iterator[Document | Problem]:
+    """Turn a file's paragraphs into Documents: one per file, per speaker turn, or per line (unit row)."""
+    doc_id = path.stem
+    meta = {**_file_meta(path), **meta}
+    if not any(p.strip() for p in paragraphs):
+        yield Problem(str(path), None, "empty document (no text); nothing to classify")
+        return
+    if options.unit == "row":
+        for n, paragraph in enumerate(paragraphs, 1):
+            yield Document(f"{doc_id}:{n}", paragraph, dict(meta), str(path), n)
+        return
+    if options.unit == "document" or not options.speaker_turns:
+        yield Document(doc_id, "\n".join(paragraphs), meta, str(path), None)
+        return
+    speaker, turn = meta.get("speaker"), []
+    for paragraph in paragraphs:
+        match = _SPEAKER_TURN.match(paragraph)
+        if match:
+            if turn:
+                yield Document(doc_id, "\n".join(turn), {**meta, "speaker": speaker} if speaker else dict(meta),
+                               str(path))
+            speaker, turn = match.group(1).strip().title(), [match.group(2)] if match.group(2) else []
+        else:
+            turn.append(paragraph)
+    if turn:
+        yield Document(doc_id, "\n".join(turn), {**meta, "speaker": speaker} if speaker else dict(meta), str(path))
+
+
+def _blocks(text: str) -> list[str]:
+    """Paragraphs of plain text: blank lines separate them, single line breaks inside are joined."""
+    return [" ".join(block.split()) for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
+def read_text(path: Path, options: ReadOptions) -> Iterator[Document | Problem]:
+    meta, body = split_front_matter(_read_text(path, options), str(path))
+    paragraphs = [line.strip() for line in body.splitlines() if line.strip()] if options.unit == "row" \
+        else _blocks(body)
+    yield from _paragraph_documents(path, paragraphs, meta, options)
+
+
+def read_markdown(path: Path, options: ReadOptions) -> Iterator[Document | Problem]:
+    meta, body = split_front_matter(_read_text(path, options), str(path))
+    yield from _paragraph_documents(path, markdown_paragraphs(body), meta, options)
+
+
+def read_html(path: Path, options: ReadOptions) -> Iterator[Document | Problem]:
+    paragraphs, meta = html_paragraphs(_read_text(path, options))
+    yield from _paragraph_documents(path, paragraphs, meta, options)
+
+
+def read_pdf(path: Path, options: ReadOptions) -> Iterator[Document | Problem]:
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psexceptions import PSException
+
+    from .pdf import extract_pdf_text
+    try:
+        text = extract_pdf_text(str(path))
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"cannot read PDF ({exc.__class__.__name__}: {exc}); is it a valid, unencrypted PDF?",
+                         str(path)) from None
+    yield from _paragraph_documents(path, text.splitlines(), {}, options)
+
+
+def _row_document(path: Path, row: dict, line: int, options: ReadOptions, columns: list[str]) -> Document | Problem:
+    text = row.get(options.text_col)
+    if text is None or not str(text).strip():
+        return Problem(str(path), line, f"empty text in column '{options.text_col}'; row skipped")
+    row_id = str(row.get(options.id_col, "")).strip() if options.id_col else ""
+    if options.id_col and not row_id:
+        return Problem(str(path), line, f"empty id in column '{options.id_col}'; row skipped")
+    unit_id = row_id or f"{path.stem}:{line}"
+    doc_id = str(row.get(options.doc_col) or "").strip() if options.doc_col else ""
+    wanted = options.meta_cols if options.meta_cols is not None else \
+        [c for c in columns if c not in (options.text_col, options.id_col, options.doc_col)]
+    meta = {c: row.get(c) for c in wanted if c in row}
+    return Document(doc_id or unit_id, str(text), meta, str(path), line, unit_id)
+
+
+def _check_columns(path: Path, columns: list[str], options: ReadOptions) -> None:
+    wanted = (options.text_col, options.id_col, options.doc_col, *(options.meta_cols or ()))
+    missing = [c for c in wanted if c and c not in columns]
+    if missing:
+        raise InputError(f"missing column(s) {missing}; the file has {columns}. Choose the columns with "
+                         f"--text-col / --id-col", str(path), 1)
+
+
+def read_table(path: Path, options: ReadOptions) -> Iterator[Document | Problem]:
+    """CSV/TSV through the csv module, row by row, so a bad row costs one row and memory stays flat."""
+    delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    text = _read_text(path, options)
+    reader = csv.DictReader(text.splitlines(keepends=True), delimiter=delimiter)
+    columns = list(reader.fieldnames or [])
+    if not columns:
+        yield Problem(str(path), None, "empty table (no header row)")
+        return
+    _check_columns(path, columns, options)
+    yielded = False
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            yield Problem(str(path), reader.line_num, f"malformed row ({exc}); fix its quoting")
+            continue
+        if None in row:
+            yield Problem(str(path), reader.line_num, f"row has more fields than the header's {len(columns)}; "
+                                                      "check the delimiter and quoting")
+            continue
+        yield _row_document(path, row, reader.line_num, options, columns)
+        yielded = True
+    if not yielded:
+        yield Problem(str(path), None, "empty table (header only)")
+
+
+def read_jsonl(path: Path, options: ReadOptions) -> Iterator[Document | Problem]:
+    """JSON Lines: one object per line; a malformed line is reported with its number and skipped."""
+    yielded = False
+    for n, line in enumerate(_read_text(path, options).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Problem(str(path), n, f"malformed JSON ({exc.msg} at column {exc.colno}); fix or remove the line")
+            continue
+        if not isinstance(row, dict):
+            yield Problem(str(path), n, "a JSONL line must be an object like {\"text\": ...}")
+            continue
+        if options.text_col not in row:
+            yield Problem(str(path), n, f"no '{options.text_col}' key; keys are {sorted(row)}; use --text-col")
+            continue
+        yield _row_document(path, row, n, options, list(row))
+        yielded = True
+    if not yielded:
+        yield Problem(str(path), None, "empty file (no JSON lines)")
+
+
+_READERS = {"text": read_text, "markdown": read_markdown, "html": read_html, "table": read_table,
+            "jsonl": read_jsonl, "pdf": read_pdf}

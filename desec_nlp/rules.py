@@ -1,0 +1,111 @@
+"""The codebook's decision rules, applied to the cue spans found in one sentence.
+
+Pure functions over plain data (no spaCy objects), so each rule can be read and
+tested on its own: blocks cancel cues used in unrelated senses, negation flips a
+move cue, the main clause outweighs a concessive or pre-adversative clause, and
+frames are invoked even when negated.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SUBORDINATE_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class CueHit:
+    """A matched cue inside a sentence (token offsets are relative to the document)."""
+
+    kind: str
+    label: str
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+
+
+@dataclass
+class SentenceTag:
+    """What the rules decide for one sentence, with the evidence behind each label."""
+
+    start_char: int
+    end_char: int
+    move: str
+    frames: list[str]
+    confidence: float
+    cues: list[dict] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)
+    norm_text: str = ""
+
+
+def drop_blocked(hits: list[CueHit]) -> list[CueHit]:
+    """Remove frame and move cues that lie inside a block phrase for their frame (unrelated senses)."""
+    blocks = [h for h in hits if h.kind == "block"]
+    if not blocks:
+        return hits
+
+    def blocked(hit: CueHit) -> bool:
+        return any(b.start <= hit.start and hit.end <= b.end and (hit.kind == "move" or b.label == hit.label)
+                   for b in blocks)
+
+    return [h for h in hits if h.kind != "block" and not (h.kind in ("frame", "move") and blocked(h))]
+
+
+def is_negated(hit: CueHit, negators: list[CueHit], window: int, barriers: set[int]) -> bool:
+    """A cue is negated by a negator that ends at most ``window`` tokens before it, with no clause break between."""
+    for neg in negators:
+        if neg.end <= hit.start and hit.start - neg.end <= window \
+                and not any(neg.end <= b < hit.start for b in barriers):
+            return True
+    return False
+
+
+def clause_weights(n_tokens_start: int, hits: list[CueHit], concessive: list[CueHit],
+                   adversative: list[CueHit], breaks: list[int]) -> dict[CueHit, float]:
+    """Weight each cue by whether it stands in the main claim.
+
+    A cue inside a concessive clause ("aunque ...", "although ...", up to the next
+    clause break) or before an adversative marker ("..., pero", "..., but") gets
+    a lower weight: the sentence argues for what follows.
+    """
+    weights = {}
+    for hit in hits:
+        weight = 1.0
+        for marker in concessive:
+            clause_end = next((b for b in breaks if b > marker.start), None)
+            if marker.start <= hit.start and (clause_end is None or hit.start < clause_end) and clause_end is not None:
+                weight = SUBORDINATE_WEIGHT
+        if any(hit.end <= marker.start for marker in adversative):
+            weight = SUBORDINATE_WEIGHT
+        weights[hit] = weight
+    return weights
+
+
+def decide_move(hits: list[CueHit], weights: dict[CueHit, float], negated: set[CueHit],
+                directions: dict[str, int], default_move: str) -> tuple[str, float, dict[str, float]]:
+    """Score moves from weighted cues and return (move, confidence, scores).
+
+    Negation flips a cue's direction: a negated securitizing cue ("no vamos a
+    declarar la guerra") counts for the desecuritizing move; a negated
+    desecuritizing cue is a bare denial and counts for neither (codebook
+    clarification 3).
+    """
+    by_direction = {d: name for name, d in directions.items() if d != 0}
+    scores: dict[str, float] = {}
+    last: dict[str, int] = {}
+    for hit in hits:
+        if hit.kind != "move":
+            continue
+        label = hit.label
+        if hit in negated:
+            flipped = -directions.get(label, 0)
+            if flipped >= 0:  # a denied desecuritizing claim argues for nothing by itself
+                continue
+            label = by_direction.get(flipped, label)
+        scores[label] = scores.get(label, 0.0) + weights.get(hit, 1.0)
+        last[label] = max(last.get(label, -1), hit.start)
+    if not scores:
+        return default_move, 1.0, scores
+    best = max(scores, key=lambda m: (scores[m], last[m]))
+    return best, round(scores[best] / sum(scores.values()), 3), scores

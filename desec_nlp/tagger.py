@@ -1,0 +1,143 @@
+"""The Tagger: codebook + per-language spaCy pipelines + (optionally) the learned model.
+
+``Tagger.tag_documents`` streams Documents in and yields one record (a plain
+dict) per unit: id, doc_id, sent_index, text, lang, move, frames, cues,
+confidence and the document's metadata. Documents are processed in batches
+through ``nlp.pipe`` and the model predicts a whole batch at once.
+"""
+from __future__ import annotations
+
+import os
+from importlib import resources
+from itertools import islice
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+
+from .codebook import Codebook, load_codebook
+from .documents import Document, Problem
+from .errors import DesecError, ModelError
+from .features import feature_rows
+from .language import detect_language
+from .model import SentenceClassifier, load_model
+from .pipeline import build_pipeline
+from .rules import SentenceTag
+
+RULES = "rules"
+DEFAULT_MODEL = "default"
+
+
+def default_model_dir() -> Path:
+    """The shipped model: ``$DESEC_MODEL_DIR``, else ``models/default`` (installed with the package or in the repo)."""
+    if os.environ.get("DESEC_MODEL_DIR"):
+        return Path(os.environ["DESEC_MODEL_DIR"])
+    try:
+        packaged = Path(str(resources.files("desec_nlp.models") / DEFAULT_MODEL))
+        if packaged.is_dir():
+            return packaged
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "models" / DEFAULT_MODEL
+
+
+class Tagger:
+    """Tag sentences with a move, frames and the cue spans behind them.
+
+    Parameters
+    ----------
+    codebook : Codebook, path or None
+        the annotation scheme (the shipped one when None).
+    model : "default", "rules", or a model directory
+        "rules" uses the rule tagger alone; otherwise the learned model decides the labels
+        and the cue spans stay as evidence.
+    """
+
+    def __init__(self, codebook: Codebook | str | Path | None = None, model: str | Path = DEFAULT_MODEL):
+        self.codebook = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
+        self._pipelines: dict[str, Language] = {}
+        self.model_name = str(model)
+        self.model: SentenceClassifier | None = None
+        if str(model) != RULES:
+            directory = default_model_dir() if str(model) == DEFAULT_MODEL else Path(model)
+            if str(model) == DEFAULT_MODEL and not directory.is_dir():
+                raise ModelError(f"the default model is missing at {directory}; run 'make model' "
+                                 "(or 'desec train corpus -o models/default') or use --model rules")
+            self.model = load_model(directory, self.codebook)
+
+    def pipeline(self, lang: str) -> Language:
+        """The spaCy pipeline for ``lang`` (built once, on first use)."""
+        if lang not in self.codebook.languages:
+            raise DesecError(f"language '{lang}' is not in the codebook's languages {list(self.codebook.languages)}")
+        if lang not in self._pipelines:
+            self._pipelines[lang] = build_pipeline(self.codebook, lang)
+        return self._pipelines[lang]
+
+    def language_of(self, text: str, lang: str = "auto") -> str:
+        return detect_language(text, self.codebook.languages) if lang == "auto" else lang
+
+    def tag_texts(self, texts: list[str], lang: str = "auto", unit: str = "row") -> list[dict]:
+        """Tag a list of strings (each one unit by default); convenient in notebooks."""
+        docs = [Document(str(i), text) for i, text in enumerate(texts)]
+        return [r for r in self.tag_documents(docs, lang=lang, unit=unit) if isinstance(r, dict)]
+
+    def tag_documents(self, documents: Iterable[Document | Problem], lang: str = "auto", unit: str = "sentence",
+                      batch_size: int = 64) -> Iterator[dict | Problem]:
+        """Yield a record per unit, in input order; Problems pass through so the caller can account for them."""
+        iterator = iter(documents)
+        counters: dict[str, int] = {}
+        while True:
+            batch = list(islice(iterator, batch_size))
+            if not batch:
+                return
+            yield from self._tag_batch(batch, lang, unit, counters)
+
+    def rule_tags(self, texts: list[str], langs: list[str], split: bool = True) -> list[list[SentenceTag]]:
+        """Run the spaCy pipeline of each text's language; one list of sentence tags per text.
+
+        With ``split=False`` each text is one unit (no sentence splitting).
+        """
+        tagged: list[list[SentenceTag]] = [[] for _ in texts]
+        for language in sorted(set(langs)):
+            members = [i for i, code in enumerate(langs) if code == language]
+            nlp = self.pipeline(language)
+            disabled = [] if split else ["sentencizer", "desec_paragraph_breaks"]
+            with nlp.select_pipes(disable=disabled):
+                for i, spacy_doc in zip(members, nlp.pipe(texts[i] for i in members)):
+                    tagged[i] = spacy_doc._.desec
+        return tagged
+
+    def _tag_batch(self, batch: list, lang: str, unit: str, counters: dict[str, int]) -> Iterator[dict | Problem]:
+        docs = [d for d in batch if isinstance(d, Document)]
+        langs = [self.language_of(d.text, d.meta.get("lang") or lang) if lang == "auto" else lang for d in docs]
+        tagged = self.rule_tags([d.text for d in docs], langs, split=unit == "sentence")
+        units = [(i, tag) for i in range(len(docs)) for tag in tagged[i]]
+        texts = [docs[i].text[tag.start_char:tag.end_char] for i, tag in units]
+        if self.model is not None:
+            rows = feature_rows([tag for _, tag in units], texts, [langs[i] for i, _ in units])
+            moves, frames, confidences = self.model.predict(rows)
+        else:
+            moves = [tag.move for _, tag in units]
+            frames = [tag.frames for _, tag in units]
+            confidences = [tag.confidence for _, tag in units]
+        records: dict[int, list[dict]] = {i: [] for i in range(len(docs))}
+        for k, (i, tag) in enumerate(units):
+            doc = docs[i]
+            index = counters.get(doc.id, 0)
+            counters[doc.id] = index + 1
+            unit_id = doc.unit_id or doc.id
+            record = {"id": unit_id if unit in ("row", "document") else f"{doc.id}:{index}",
+                      "doc_id": doc.id, "sent_index": index, "text": texts[k], "lang": langs[i],
+                      "move": moves[k], "frames": frames[k], "cues": tag.cues, "confidence": confidences[k]}
+            for key, value in doc.meta.items():
+                record.setdefault(key, value)
+            records[i].append(record)
+        position = 0
+        for item in batch:
+            if isinstance(item, Document):
+                if not records[position]:
+                    yield Problem(item.path, item.line, "no text to classify after cleaning; unit skipped")
+                yield from records[position]
+                position += 1
+            else:
+                yield item
