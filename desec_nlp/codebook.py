@@ -17,7 +17,10 @@ import yaml
 
 from .errors import CodebookError
 
-CUE_KINDS = ("frame", "move", "trigger", "block")
+# block: a longer phrase in which a frame's cue has an unrelated sense ("war of words");
+# sentence_block: a context word that cancels a frame's cues in the whole sentence
+# (armed forces delivering vaccines are not war_military).
+CUE_KINDS = ("frame", "move", "trigger", "block", "sentence_block")
 TRIGGER_LABELS = ("negation", "contrast", "reporting", "hedge")
 _LABEL_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -199,7 +202,8 @@ def _parse(raw: dict, path: Path) -> Codebook:
         adversative=tuple(str(x).lower() for x in rules_raw.get("adversative", [])),
     )
     names = {"move": {m.name for m in moves}, "frame": {f.name for f in frames},
-             "block": {f.name for f in frames}, "trigger": set(TRIGGER_LABELS)}
+             "block": {f.name for f in frames}, "sentence_block": {f.name for f in frames},
+             "trigger": set(TRIGGER_LABELS)}
     cues = []
     for lang, rel in (raw.get("lexicon") or {}).items():
         if lang not in languages:

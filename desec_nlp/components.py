@@ -41,11 +41,20 @@ class Normalizer:
         table = lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else {}
         self._table = table
 
+        vowels = "aeiouáéíóú"
+
         @lru_cache(maxsize=200_000)
         def normalise(lower: str) -> tuple[str, str]:
             lemma = self._table.get(lower, lower) if self._table else lower
             if not isinstance(lemma, str):
                 lemma = lower
+            if lemma != lower and lower:
+                # The lookup table has one lemma per form, often a verb reading ("fuerza" -> "forzar").
+                # A word that is the lemma of its own plural is a noun here: keep it, so singular
+                # and plural match the same cue ("fuerza armada", "fuerzas armadas").
+                plural = lower + ("es" if lang == "es" and lower[-1] not in vowels else "s")
+                if self._table.get(plural) == lower:
+                    lemma = lower
             return lemma, strip_accents(lemma)
 
         self._normalise = normalise

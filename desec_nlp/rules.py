@@ -40,16 +40,25 @@ class SentenceTag:
 
 
 def drop_blocked(hits: list[CueHit]) -> list[CueHit]:
-    """Remove frame and move cues that lie inside a block phrase for their frame (unrelated senses)."""
+    """Remove cues used in unrelated senses.
+
+    A frame or move cue inside a block phrase for that frame is dropped ("war of
+    words"); a sentence_block cue drops the frame's cues in the whole sentence
+    ("soldiers delivered vaccines").
+    """
     blocks = [h for h in hits if h.kind == "block"]
-    if not blocks:
+    context = {h.label for h in hits if h.kind == "sentence_block"}
+    if not blocks and not context:
         return hits
 
     def blocked(hit: CueHit) -> bool:
+        if hit.kind == "frame" and hit.label in context:
+            return True
         return any(b.start <= hit.start and hit.end <= b.end and (hit.kind == "move" or b.label == hit.label)
                    for b in blocks)
 
-    return [h for h in hits if h.kind != "block" and not (h.kind in ("frame", "move") and blocked(h))]
+    return [h for h in hits if h.kind not in ("block", "sentence_block")
+            and not (h.kind in ("frame", "move") and blocked(h))]
 
 
 def is_negated(hit: CueHit, negators: list[CueHit], window: int, barriers: set[int]) -> bool:
