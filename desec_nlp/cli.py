@@ -105,23 +105,24 @@ def _progress():
 @click.option("--add", "corrections", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Corrected sentences (JSONL/CSV with text, move, frames) to train on as well.")
 @click.option("--only-corrections", is_flag=True, help="Train on the corrections instead of CORPUS.")
+@click.option("--cv", "folds", type=int, default=0, help="Also cross-validate (K document-grouped folds) for the card.")
 @codebook_option
 @_fail_cleanly
-def train(corpus, output, corrections, only_corrections, codebook_path):
+def train(corpus, output, corrections, only_corrections, folds, codebook_path):
     """Train the move and frame classifiers on an annotated CORPUS and save them to a model directory."""
-    from .corpus import load_annotations, load_corpus
+    from .corpus import codebook_examples, load_annotations, load_corpus
     from .training import train_model
 
     import pandas as pd
 
     codebook = load_codebook(codebook_path)
-    tables = [] if only_corrections else [load_corpus(corpus, codebook)]
+    tables = [] if only_corrections else [load_corpus(corpus, codebook), codebook_examples(codebook)]
     tables += [load_annotations(path, codebook) for path in corrections]
     if not tables:
         raise click.UsageError("--only-corrections needs at least one --add FILE")
     data = pd.concat(tables, ignore_index=True)
     command = "desec " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    train_model(data, codebook, output, command=command)
+    train_model(data, codebook, output, command=command, cv_folds=folds)
     click.echo(f"trained on {len(data)} sentences; model written to {output}", err=True)
 
 
@@ -165,28 +166,6 @@ def codebook(ctx, codebook_path):
         click.echo("cues: " + ", ".join(f"{lang} {n}" for lang, n in cb.to_dict()["cues"].items()))
 
 
-@codebook.command("export")
-@click.option("--to", "target", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
-@click.pass_obj
-@_fail_cleanly
-def codebook_export(codebook_path, target, output):
-    """Export the active codebook's labels, definitions and examples."""
-    from .codebook_io import export_codebook
-
-    text = export_codebook(load_codebook(codebook_path), target)
-    _emit(text, output)
-
-
-def _emit(text: str, output: str | None) -> None:
-    from .atomic import write_text_atomic
-
-    if output:
-        write_text_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
-
-
 @main.command()
 @click.option("-o", "--output", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False))
 @model_option
@@ -198,6 +177,17 @@ def demo(out_dir, model):
     for line in run_demo(out_dir, model=model):
         click.echo(line, err=True)
 
+
+# Commands of the reporting and annotation stages live in their own modules, which import the
+# shared options from here; they are attached last to avoid a circular import.
+from .cli_annotate import (agreement, codebook_export, codebook_import, export_tasks,  # noqa: E402
+                           import_, sample)
+from .cli_report import kwic, report, shifts  # noqa: E402
+
+for _command in (report, shifts, kwic, export_tasks, import_, agreement, sample):
+    main.add_command(_command)
+codebook.add_command(codebook_export, "export")
+codebook.add_command(codebook_import, "import")
 
 if __name__ == "__main__":
     main()

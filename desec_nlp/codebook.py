@@ -57,6 +57,8 @@ class Example:
     lang: str
     move: str
     frames: tuple[str, ...]
+    source: str = "codebook"  # "adjudication": added when coders split on real-looking text
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,8 @@ def _parse(raw: dict, path: Path) -> Codebook:
     for i, ex in enumerate(raw.get("examples", []) or []):
         try:
             example = Example(str(ex["text"]), str(ex.get("lang", languages[0])), str(ex["move"]),
-                              tuple(ex.get("frames", []) or []))
+                              tuple(ex.get("frames", []) or []), str(ex.get("source", "codebook")),
+                              str(ex.get("note", "")))
         except (KeyError, TypeError):
             raise CodebookError(f"{path}: examples[{i}] needs 'text' and 'move'") from None
         if example.move not in names["move"]:

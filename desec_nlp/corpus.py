@@ -82,3 +82,11 @@ def _check_labels(table: pd.DataFrame, codebook: Codebook, path: Path) -> None:
         bad = set(labels) - frames
         if bad:
             raise InputError(f"frames {sorted(bad)} are not among {sorted(frames)}", str(path), n)
+
+
+def codebook_examples(codebook: Codebook) -> pd.DataFrame:
+    """The codebook's constructed examples as annotated rows (each its own document), to train on with the corpus."""
+    return pd.DataFrame([{"id": f"codebook-example:{i}", "doc_id": f"codebook-example-{i}", "sent_index": 0,
+                          "text": e.text, "lang": e.lang, "move": e.move, "frames": list(e.frames),
+                          "genre": "codebook_example"} for i, e in enumerate(codebook.examples)],
+                        columns=CORPUS_COLUMNS)

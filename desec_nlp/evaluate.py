@@ -47,8 +47,9 @@ def evaluate_predictions(gold: pd.DataFrame, pred: pd.DataFrame, codebook: Codeb
     for name, table in (("gold", gold), ("predictions", pred)):
         if "id" not in table:
             raise InputError(f"the {name} file needs an 'id' column to match records")
-    pred = pred.drop_duplicates("id").set_index(pred["id"].astype(str).values)
-    ids = gold["id"].astype(str)
+    pred = pred.drop_duplicates("id")
+    pred.index = pred["id"].astype(str).tolist()
+    ids = gold["id"].astype(str).tolist()
     missing = sorted(set(ids) - set(pred.index))
     if missing:
         raise InputError(f"{len(missing)} gold ids have no prediction (first: {missing[:5]})")

@@ -9,6 +9,8 @@ import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MaxAbsScaler
 
 from .rules import SentenceTag
 
@@ -33,7 +35,8 @@ def make_features(word_max_features: int = 60_000, char_max_features: int = 60_0
                                       sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"), "norm"),
             ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3,
                                       max_features=char_max_features, sublinear_tf=True, lowercase=True), "raw"),
-            ("evidence", DictVectorizer(), "evidence"),
+            # counts on the scale of the tf-idf columns, so the solver converges and no column dominates
+            ("evidence", make_pipeline(DictVectorizer(), MaxAbsScaler()), "evidence"),
         ],
         sparse_threshold=1.0,
     )

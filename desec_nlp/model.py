@@ -1,17 +1,22 @@
 """The learned sentence classifier: move (multiclass) and frames (one-vs-rest), saved as a model directory.
 
-A model directory holds ``model.skops`` (the estimators, loaded with skops'
-safe loader) and ``meta.json`` (name, creation date, library versions,
-codebook name, version and fingerprint, labels, metrics and the command that
-produced them). Loading checks the metadata and says what does not match.
+A model directory holds ``model.joblib`` (the estimators, compressed) and
+``meta.json`` (name, creation date, library versions,
+codebook name, version and fingerprint, labels, metrics, the command that
+produced them and the SHA-256 of the estimator file). Loading checks the
+metadata and the checksum before unpickling, and says what does not match.
+(skops' safe format was tried: it stores the n-gram vocabularies item by item
+and made a 120 MB model out of an 11 MB one.)
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import joblib
 import numpy as np
 import pandas as pd
 import sklearn
@@ -21,15 +26,14 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from .atomic import write_bytes_atomic, write_text_atomic
+from .atomic import atomic_path, write_text_atomic
 from .codebook import Codebook
 from .errors import ModelError
 from .features import FEATURE_COLUMNS, make_features
 
 SEED = 13
-MODEL_FILE = "model.skops"
+MODEL_FILE = "model.joblib"
 META_FILE = "meta.json"
-_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.", "desec_nlp.")
 
 
 @dataclass
@@ -56,8 +60,11 @@ class SentenceClassifier:
         self.binarizer_ = MultiLabelBinarizer(classes=self.frames).fit([self.frames])
         Y = self.binarizer_.transform(frames)
         frame_estimator = OneVsRestClassifier(
-            LogisticRegression(C=self.C_frames, max_iter=3000, class_weight="balanced", random_state=SEED))
+            LogisticRegression(C=self.C_frames, max_iter=3000, class_weight="balanced", solver="liblinear",
+                               random_state=SEED))
         self.frame_model_ = Pipeline([("features", make_features()), ("clf", frame_estimator)]).fit(X, Y)
+        for pipeline in (self.move_model_, self.frame_model_):
+            _drop_pruned_vocabulary(pipeline.named_steps["features"])
         return self
 
     def predict(self, rows: pd.DataFrame) -> tuple[list[str], list[list[str]], list[float]]:
@@ -73,20 +80,29 @@ class SentenceClassifier:
         return [str(classes[i]) for i in best], frames, [round(float(p), 3) for p in move_proba.max(axis=1)]
 
 
-def save_model(model: SentenceClassifier, directory: str | Path, codebook: Codebook, meta: dict) -> Path:
-    """Write ``model.skops`` and ``meta.json`` into ``directory`` (atomically, file by file)."""
-    import skops.io as sio
+def _drop_pruned_vocabulary(features) -> None:
+    """Forget the terms the vectorizers pruned (``stop_words_``): only kept for introspection,
+    they would make the saved model a hundred megabytes (scikit-learn documents this)."""
+    for _, transformer, _ in features.transformers_:
+        if hasattr(transformer, "stop_words_"):
+            transformer.stop_words_ = None
 
+
+def save_model(model: SentenceClassifier, directory: str | Path, codebook: Codebook, meta: dict) -> Path:
+    """Write ``model.joblib`` and ``meta.json`` into ``directory`` (atomically, file by file)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     payload = {"move": model.move_model_, "frames": model.frame_model_, "frame_labels": list(model.frames),
                "frame_threshold": model.frame_threshold}
-    write_bytes_atomic(directory / MODEL_FILE, sio.dumps(payload))
+    with atomic_path(directory / MODEL_FILE) as tmp:
+        joblib.dump(payload, tmp, compress=3)
+    checksum = _sha256(directory / MODEL_FILE)
     full_meta = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "library_versions": library_versions(),
         "codebook": {"name": codebook.name, "version": codebook.version, "fingerprint": codebook.fingerprint},
         "moves": list(model.moves), "frames": list(model.frames),
+        "sha256": checksum,
         "params": {"C_move": model.C_move, "C_frames": model.C_frames, "frame_threshold": model.frame_threshold,
                    "seed": SEED},
         **meta,
@@ -104,8 +120,6 @@ def load_model(directory: str | Path, codebook: Codebook) -> SentenceClassifier:
     ModelError
         when files are missing, the labels differ from the codebook's, or scikit-learn's major.minor differs.
     """
-    import skops.io as sio
-
     directory = Path(directory)
     meta_path, model_path = directory / META_FILE, directory / MODEL_FILE
     if not meta_path.is_file() or not model_path.is_file():
@@ -123,20 +137,25 @@ def load_model(directory: str | Path, codebook: Codebook) -> SentenceClassifier:
     if trained.split(".")[:2] != sklearn.__version__.split(".")[:2]:
         raise ModelError(f"{directory}: trained with scikit-learn {trained}, this environment has "
                          f"{sklearn.__version__}; install scikit-learn=={trained} or retrain with 'desec train'")
+    if meta.get("sha256") != _sha256(model_path):
+        raise ModelError(f"{model_path}: checksum differs from meta.json; the file is corrupt or was replaced. "
+                         "Only load models from sources you trust; retrain with 'desec train'")
     try:
-        untrusted = sio.get_untrusted_types(file=str(model_path))
-        unsafe = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
-        if unsafe:
-            raise ModelError(f"{model_path}: refuses to load untrusted types {unsafe}")
-        payload = sio.load(str(model_path), trusted=untrusted)
-    except ModelError:
-        raise
-    except Exception as exc:  # skops raises many types on corrupt files
+        payload = joblib.load(model_path)
+    except Exception as exc:  # unpickling raises many types on damaged files
         raise ModelError(f"{model_path}: cannot load model ({exc.__class__.__name__}: {exc})") from None
     model = SentenceClassifier(list(codebook.move_names), list(payload["frame_labels"]),
                                frame_threshold=payload["frame_threshold"], meta=meta)
     model.move_model_, model.frame_model_ = payload["move"], payload["frames"]
     return model
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def library_versions() -> dict[str, str]:

@@ -8,6 +8,7 @@ import pandas as pd
 from .codebook import Codebook
 from .features import feature_rows
 from .model import SentenceClassifier, save_model
+from .model_card import write_model_card
 from .tagger import Tagger
 
 
@@ -30,14 +31,24 @@ def fit_classifier(rows: pd.DataFrame, gold: pd.DataFrame, codebook: Codebook) -
 
 
 def train_model(corpus: pd.DataFrame, codebook: Codebook, output: str | Path, command: str = "",
-                extra_meta: dict | None = None) -> SentenceClassifier:
-    """Train on ``corpus`` (one row per gold sentence) and save the model directory ``output``."""
+                cv_folds: int = 0) -> SentenceClassifier:
+    """Train on ``corpus`` (one row per gold sentence) and save the model directory ``output`` with its card.
+
+    With ``cv_folds``, document-grouped cross-validation scores (model and rules) go into the card.
+    """
     rows, _, _ = featurise(corpus, codebook)
     model = fit_classifier(rows, corpus, codebook)
+    extra_meta = {}
+    if cv_folds:
+        from .evaluate import cross_validate
+
+        extra_meta["cross_validation"] = {**cross_validate(corpus, codebook, cv_folds),
+                                          "command": f"desec evaluate CORPUS --cv {cv_folds}"}
     meta = {"name": Path(output).name, "command": command,
             "training_data": {"sentences": int(len(corpus)), "documents": int(corpus["doc_id"].nunique())
                               if "doc_id" in corpus else None,
                               "moves": corpus["move"].value_counts().to_dict()},
-            **(extra_meta or {})}
+            **extra_meta}
     save_model(model, output, codebook, meta)
+    write_model_card(output, model.meta)
     return model
