@@ -13,6 +13,8 @@ from .errors import CodebookError, DesecError, InputError, ModelError
 from .evaluate import cross_validate, evaluate_predictions, score
 from .pipeline import build_pipeline
 from .readers import ReadOptions, read_documents
+from .report_job import build_report, compute_report
+from .tagged import read_tagged
 from .tagger import Tagger
 from .training import train_model
 from .writers import write_records
@@ -21,7 +23,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Codebook", "CodebookError", "Cue", "DesecError", "Document", "InputError", "Label", "ModelError", "Problem",
-    "ReadOptions", "RunSummary", "Tagger", "build_pipeline", "classify_files", "cross_validate",
+    "ReadOptions", "RunSummary", "Tagger", "build_pipeline", "build_report", "compute_report", "read_tagged", "classify_files", "cross_validate",
     "evaluate_predictions", "load_annotations", "load_codebook", "load_corpus", "read_documents", "score",
     "train_model", "write_records",
 ]

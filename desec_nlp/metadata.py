@@ -9,6 +9,14 @@ import yaml
 
 from .errors import InputError
 
+_MONTHS = {name: i + 1 for i, names in enumerate([
+    ("enero", "january"), ("febrero", "february"), ("marzo", "march"), ("abril", "april"), ("mayo", "may"),
+    ("junio", "june"), ("julio", "july"), ("agosto", "august"), ("septiembre", "setiembre", "september"),
+    ("octubre", "october"), ("noviembre", "november"), ("diciembre", "december")]) for name in names}
+# "Ciudad de México, viernes, 1º de diciembre de 2006" / "Washington, D.C., March 3, 2011"
+_DATELINE_ES = re.compile(r"^[^\n]{2,80}?,\s*(?:[a-záéíóú]+,?\s+)?(\d{1,2})[º°o]?\s+de\s+([a-z]+)\s+(?:de|del)\s+(\d{4})\.?$",
+                          re.I)
+_DATELINE_EN = re.compile(r"^[^\n]{2,80}?,\s*(?:[a-z]+day,?\s+)?([a-z]+)\s+(\d{1,2}),\s+(\d{4})\.?$", re.I)
 _DATE_IN_NAME = re.compile(r"(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*\n", re.S)
 
@@ -33,6 +41,23 @@ def date_from_filename(path: str) -> str | None:
     """Mañanera transcripts and many archives name files by date: 2019-03-12.md."""
     match = _DATE_IN_NAME.search(Path(path).stem)
     return normalise_date("-".join(match.groups())) if match else None
+
+
+def dateline_date(paragraph: str) -> str | None:
+    """The ISO date of a place-and-date line that opens a speech in a compilation, else None."""
+    if len(paragraph) > 120:
+        return None
+    match = _DATELINE_ES.match(paragraph)
+    if match:
+        day, month, year = match.group(1), _MONTHS.get(match.group(2).lower()), match.group(3)
+    else:
+        match = _DATELINE_EN.match(paragraph)
+        if not match:
+            return None
+        month, day, year = _MONTHS.get(match.group(1).lower()), match.group(2), match.group(3)
+    if not month:
+        return None
+    return normalise_date(f"{year}-{month:02d}-{int(day):02d}")
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict, str]:

@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 from .documents import Document, Problem
 from .errors import InputError
 from .markup import html_paragraphs, markdown_paragraphs
-from .metadata import clean_meta, date_from_filename, load_sidecar, split_front_matter
+from .metadata import clean_meta, date_from_filename, dateline_date, load_sidecar, split_front_matter
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html",
            ".htm": "html", ".csv": "table", ".tsv": "table", ".tab": "table", ".jsonl": "jsonl",
@@ -42,6 +42,7 @@ class ReadOptions:
     encoding: str = "auto"
     sidecar: str | None = None
     speaker_turns: bool = True
+    split_datelines: bool = False  # a compilation: each place-and-date line starts a new dated document
 
 
 def expand_inputs(inputs: Iterable[str]) -> Iterator[Path | Problem]:
@@ -149,6 +150,9 @@ def _paragraph_documents(path: Path, paragraphs: list[str], meta: dict,
         for n, paragraph in enumerate(paragraphs, 1):
             yield Document(f"{doc_id}:{n}", paragraph, dict(meta), str(path), n)
         return
+    if options.split_datelines:
+        yield from _dated_documents(path, paragraphs, meta)
+        return
     if options.unit == "document" or not options.speaker_turns:
         yield Document(doc_id, "\n".join(paragraphs), meta, str(path), None)
         return
@@ -164,6 +168,27 @@ def _paragraph_documents(path: Path, paragraphs: list[str], meta: dict,
             turn.append(paragraph)
     if turn:
         yield Document(doc_id, "\n".join(turn), {**meta, "speaker": speaker} if speaker else dict(meta), str(path))
+
+
+def _dated_documents(path: Path, paragraphs: list[str], meta: dict) -> Iterator[Document]:
+    """Split a compilation (a book of speeches, a press archive) at its datelines, one document per piece.
+
+    Text before the first dateline (title pages, contents) is its own undated document.
+    """
+    part, current, date = 0, [], None
+    for paragraph in paragraphs:
+        found = dateline_date(paragraph)
+        if found:
+            if current:
+                yield Document(f"{path.stem}#{part:04d}", "\n".join(current),
+                               {**meta, "date": date} if date else dict(meta), str(path))
+                part += 1
+            current, date = [], found
+        else:
+            current.append(paragraph)
+    if current:
+        yield Document(f"{path.stem}#{part:04d}", "\n".join(current),
+                       {**meta, "date": date} if date else dict(meta), str(path))
 
 
 def _blocks(text: str) -> list[str]:

@@ -161,3 +161,15 @@ def test_unknown_extension_given_explicitly_is_a_problem(tmp_path):
     path.write_bytes(b"x")
     _, [problem] = docs_and_problems([path])
     assert "unknown file type" in problem.reason
+
+
+def test_compilation_split_at_datelines(tmp_path):
+    path = tmp_path / "book.txt"
+    path.write_text("La voz de los hechos\n\nÍndice\n\nCiudad de México, viernes, 1º de diciembre de 2006\n\n"
+                    "Primer discurso.\n\nYautepec, Morelos, lunes, 8 de enero de 2007\n\nSegundo discurso.\n",
+                    encoding="utf-8")
+    docs, _ = docs_and_problems([path], split_datelines=True)
+    assert [(d.id, d.meta.get("date"), d.text) for d in docs] == [
+        ("book#0000", None, "La voz de los hechos\nÍndice"),
+        ("book#0001", "2006-12-01", "Primer discurso."),
+        ("book#0002", "2007-01-08", "Segundo discurso.")]
