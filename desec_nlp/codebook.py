@@ -256,6 +256,8 @@ def _load_lexicon(path: Path, lang: str, names: dict[str, set[str]]) -> list[Cue
                 raise CodebookError(f"{path}:{n}: empty pattern")
         elif not (isinstance(pattern, list) and pattern and all(isinstance(t, dict) for t in pattern)):
             raise CodebookError(f"{path}:{n}: pattern must be a phrase or a list of spaCy token patterns")
+        else:
+            _check_regexes(pattern, path, n)
         key = (kind, label, pattern.lower() if isinstance(pattern, str) else json.dumps(pattern))
         if key in seen:
             continue
@@ -264,3 +266,21 @@ def _load_lexicon(path: Path, lang: str, names: dict[str, set[str]]) -> list[Cue
     if not cues:
         raise CodebookError(f"{path}: the lexicon has no cues")
     return cues
+
+
+def _check_regexes(pattern: list, path: Path, line: int) -> None:
+    """Compile every REGEX of a token pattern now, so a bad one is reported with its line, not at match time."""
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if str(key).upper() == "REGEX":
+                    try:
+                        re.compile(value)
+                    except (re.error, TypeError) as exc:
+                        raise CodebookError(f"{path}:{line}: invalid regular expression {value!r} ({exc})") from None
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+    walk(pattern)

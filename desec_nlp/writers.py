@@ -41,7 +41,7 @@ class RecordWriter:
         if self._csv is None:
             meta = [k for k in record if k not in CORE_COLUMNS and k not in self.frame_names]
             self._csv = csv.DictWriter(self.stream, fieldnames=CORE_COLUMNS + self.frame_names + meta,
-                                       extrasaction="ignore", lineterminator="\n")
+                                       extrasaction="ignore", lineterminator="\r\n")  # RFC 4180; quotes fields with \r too
             self._csv.writeheader()
         self._csv.writerow(row)
 

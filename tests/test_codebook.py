@@ -34,6 +34,8 @@ def test_required_idioms_are_cues(codebook):
     ("duplicate_label.yaml", "duplicated"),
     ("bad_example.yaml", "examples[0].move"),
     ("bad_lexicon.yaml", "warfare"),
+    ("bad_regex.yaml", "invalid regular expression"),
+    ("empty_lexicon.yaml", "no cues"),
 ])
 def test_broken_codebook_names_file_and_field(data_dir, name, field):
     with pytest.raises(CodebookError) as info:
