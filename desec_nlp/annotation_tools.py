@@ -41,6 +41,7 @@ from matplotlib.colors import to_hex
 from .atomic import write_text_atomic
 from .codebook import Codebook
 from .errors import InputError
+from .jsonl import parse_json_objects
 
 TOOLS = ("label-studio", "doccano", "csv")
 ID_FIELD = "desec_id"  # our sentence id inside a tool's task data (the tools keep their own "id")
@@ -67,16 +68,6 @@ def tagged_records(table: pd.DataFrame, codebook: Codebook) -> list[dict]:
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value)
-
-
-def _json_object(line: str, path: Path, n: int) -> dict:
-    try:
-        value = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON ({exc.msg}); fix the line", str(path), n) from None
-    if not isinstance(value, dict):
-        raise InputError("each line must be a JSON object", str(path), n)
-    return value
 
 
 def sentence_cues(record: dict) -> list[dict]:
@@ -260,7 +251,7 @@ def read_doccano(path: str | Path, codebook: Codebook, annotator: str | None = N
             except json.JSONDecodeError as exc:
                 raise InputError(f"not valid JSON ({exc.msg} at line {exc.lineno})", str(where)) from None
         else:
-            rows = [_json_object(line, where, n) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+            rows = [row for _, row in parse_json_objects(text.splitlines(), where)]
         for n, row in enumerate(rows, 1):
             record = _doccano_record(row, codebook, member, f"{where}:{n}")
             if record is not None:

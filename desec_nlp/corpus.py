@@ -1,13 +1,13 @@
 """The annotated corpus and gold-label files: loaded into pandas with one call."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from .codebook import Codebook
 from .errors import InputError
+from .jsonl import read_json_objects
 
 CORPUS_COLUMNS = ["id", "doc_id", "sent_index", "text", "move", "frames", "lang", "date", "speaker", "source",
                   "genre"]
@@ -51,18 +51,7 @@ def load_annotations(path: str | Path, codebook: Codebook | None = None) -> pd.D
         if "frames" in table:
             table["frames"] = table["frames"].map(lambda s: [f for f in str(s).split(";") if f])
     else:
-        rows = []
-        try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read annotations ({exc})", str(path)) from None
-        for n, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"malformed JSON ({exc.msg}); fix the line", str(path), n) from None
+        rows = [row for _, row in read_json_objects(path)]
         table = pd.DataFrame(rows)
     if "move" not in table:
         raise InputError(f"annotations need a 'move' column; found {list(table.columns)}", str(path))
@@ -84,9 +73,13 @@ def _check_labels(table: pd.DataFrame, codebook: Codebook, path: Path) -> None:
             raise InputError(f"frames {sorted(bad)} are not among {sorted(frames)}", str(path), n)
 
 
-def codebook_examples(codebook: Codebook) -> pd.DataFrame:
-    """The codebook's constructed examples as annotated rows (each its own document), to train on with the corpus."""
-    return pd.DataFrame([{"id": f"codebook-example:{i}", "doc_id": f"codebook-example-{i}", "sent_index": 0,
-                          "text": e.text, "lang": e.lang, "move": e.move, "frames": list(e.frames),
-                          "genre": "codebook_example"} for i, e in enumerate(codebook.examples)],
-                        columns=CORPUS_COLUMNS)
+def codebook_examples(codebook: Codebook, weight: int = 5) -> pd.DataFrame:
+    """The codebook's constructed examples as annotated rows, each repeated ``weight`` times.
+
+    The examples define the scheme, so training counts each of them as ``weight`` corpus
+    sentences; otherwise a few dozen examples vanish among thousands of corpus sentences.
+    """
+    rows = [{"id": f"codebook-example:{i}", "doc_id": f"codebook-example-{i}", "sent_index": 0, "text": e.text,
+             "lang": e.lang, "move": e.move, "frames": list(e.frames), "genre": "codebook_example"}
+            for i, e in enumerate(codebook.examples)]
+    return pd.DataFrame(rows * weight, columns=CORPUS_COLUMNS)

@@ -46,7 +46,7 @@ class SentenceClassifier:
     moves: list[str]
     frames: list[str]
     C_move: float = 4.0
-    C_frames: float = 8.0
+    C_frames: float = 2.0
     frame_threshold: float = 0.5
     meta: dict = field(default_factory=dict)
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .jsonl import read_json_objects
 
 REQUIRED = ("doc_id", "text", "move", "frames")
 _JSONL = {".jsonl", ".ndjson", ".json"}
@@ -64,19 +65,7 @@ def _read_one(path: Path) -> pd.DataFrame:
 
 def _read_jsonl(path: Path) -> pd.DataFrame:
     records = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read file ({exc})", str(path)) from None
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc.msg})", str(path), n) from None
-        if not isinstance(record, dict):
-            raise InputError("each line must be a JSON object (one tagged record)", str(path), n)
+    for n, record in read_json_objects(path):
         missing = [key for key in REQUIRED if key not in record]
         if missing:
             raise InputError(f"record lacks {missing}; is this the output of 'desec classify'?", str(path), n)

@@ -71,7 +71,7 @@ def test_jsonl_record_without_move_names_file_and_line(tmp_path):
 def test_bad_json_line(tmp_path):
     path = tmp_path / "t.jsonl"
     path.write_text(json.dumps(RECORDS[0]) + "\n{oops\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"t.jsonl:2: not valid JSON"):
+    with pytest.raises(InputError, match=r"t.jsonl:2: malformed JSON"):
         read_tagged(path)
 
 
