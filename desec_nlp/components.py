@@ -130,8 +130,9 @@ class RuleTagger:
         adversative = [h for h in hits if h.kind == "clause" and h.label == "adversative"]
         breaks = [t.i for t in sent if t.text in CLAUSE_BREAKS]
         labelled = [h for h in hits if h.kind in ("move", "frame")]
-        negated = {h for h in labelled if is_negated(h, negators, self.negation_window, set(breaks))}
-        weights = clause_weights(sent.start, labelled, concessive, adversative, breaks)
+        negator_ends = sorted(h.end for h in negators)
+        negated = {h for h in labelled if is_negated(h, negator_ends, self.negation_window, breaks)}
+        weights = clause_weights(labelled, concessive, adversative, breaks)
         move, confidence, scores = decide_move(labelled, weights, negated, self.directions, self.default_move)
         frames = sorted({h.label for h in labelled if h.kind == "frame"})
         cues = [{"label": f"{h.kind}:{h.label}", "text": h.text, "start": h.start_char, "end": h.end_char,

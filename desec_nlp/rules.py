@@ -7,6 +7,7 @@ frames are invoked even when negated.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 SUBORDINATE_WEIGHT = 0.5
@@ -61,31 +62,39 @@ def drop_blocked(hits: list[CueHit]) -> list[CueHit]:
             and not (h.kind in ("frame", "move") and blocked(h))]
 
 
-def is_negated(hit: CueHit, negators: list[CueHit], window: int, barriers: set[int]) -> bool:
-    """A cue is negated by a negator that ends at most ``window`` tokens before it, with no clause break between."""
-    for neg in negators:
-        if neg.end <= hit.start and hit.start - neg.end <= window \
-                and not any(neg.end <= b < hit.start for b in barriers):
-            return True
-    return False
+def is_negated(hit: CueHit, negator_ends: list[int], window: int, breaks: list[int]) -> bool:
+    """A cue is negated by a negator that ends at most ``window`` tokens before it, with no clause break between.
+
+    ``negator_ends`` and ``breaks`` are sorted token positions, so each test is two binary searches
+    (a megabyte of text with thousands of cues stays linear).
+    """
+    i = bisect_right(negator_ends, hit.start) - 1
+    if i < 0 or hit.start - negator_ends[i] > window:
+        return False
+    j = bisect_left(breaks, negator_ends[i])
+    return j == len(breaks) or breaks[j] >= hit.start
 
 
-def clause_weights(n_tokens_start: int, hits: list[CueHit], concessive: list[CueHit],
-                   adversative: list[CueHit], breaks: list[int]) -> dict[CueHit, float]:
+def clause_weights(hits: list[CueHit], concessive: list[CueHit], adversative: list[CueHit],
+                   breaks: list[int]) -> dict[CueHit, float]:
     """Weight each cue by whether it stands in the main claim.
 
     A cue inside a concessive clause ("aunque ...", "although ...", up to the next
     clause break) or before an adversative marker ("..., pero", "..., but") gets
-    a lower weight: the sentence argues for what follows.
+    a lower weight: the sentence argues for what follows. Only the nearest concessive
+    marker before a cue matters: if an earlier one's clause reaches the cue, so does its.
     """
+    marker_starts = sorted(m.start for m in concessive)
+    last_adversative = max((m.start for m in adversative), default=-1)
     weights = {}
     for hit in hits:
         weight = 1.0
-        for marker in concessive:
-            clause_end = next((b for b in breaks if b > marker.start), None)
-            if marker.start <= hit.start and (clause_end is None or hit.start < clause_end) and clause_end is not None:
+        i = bisect_right(marker_starts, hit.start) - 1
+        if i >= 0:
+            j = bisect_right(breaks, marker_starts[i])
+            if j < len(breaks) and hit.start < breaks[j]:
                 weight = SUBORDINATE_WEIGHT
-        if any(hit.end <= marker.start for marker in adversative):
+        if hit.end <= last_adversative:
             weight = SUBORDINATE_WEIGHT
         weights[hit] = weight
     return weights
