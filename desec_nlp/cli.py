@@ -46,7 +46,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: standard output).")
+@click.option("-o", "--output", type=click.Path(),
+              help="Output file (default: standard output); with --engine dask, a Parquet directory.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default=None,
               help="Output format (default: from the output's extension, else jsonl).")
 @click.option("--unit", type=click.Choice(["sentence", "row", "document"]), default="sentence", show_default=True,
@@ -61,29 +62,45 @@ def main() -> None:
               help="Language of the inputs, or detect per document.")
 @click.option("--encoding", default="auto", show_default=True, help="Input encoding (auto: UTF-8, else cp1252).")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Write skipped inputs here (JSONL).")
-@click.option("--batch-size", default=64, show_default=True, help="Documents per batch.")
+@click.option("--batch-size", default=256, show_default=True, help="Documents per batch (per process).")
+@click.option("--n-process", type=click.IntRange(min=1), default=None,
+              help="Processes that tag (default: all cores).")
+@click.option("--resume", is_flag=True, help="Continue an interrupted run from OUT.partial (needs -o OUT).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: this machine's cores; dask: a dask.distributed cluster, OUT is a Parquet directory.")
+@click.option("--scheduler", help="Dask scheduler address (default: a LocalCluster on this machine).")
 @codebook_option
 @model_option
 @_fail_cleanly
 def classify(inputs, output, fmt, unit, id_col, doc_col, text_col, meta_cols, sidecar, lang, encoding, errors_path,
-             batch_size, codebook_path, model):
+             batch_size, n_process, resume, engine, scheduler, codebook_path, model):
     """Tag every sentence (or row, or document) of INPUTS with a move, frames and evidence cues.
 
-    INPUTS are files (.txt .md .html .csv .tsv .jsonl .pdf), directories or glob patterns.
+    INPUTS are files (.txt .md .html .csv .tsv .jsonl .pdf; .parquet with --engine dask), directories or
+    glob patterns. An interrupted run leaves OUT.partial: rerun with --resume to continue it.
     """
     from .classify import classify_files
+    from .parallel import default_n_process
     from .readers import ReadOptions
     from .tagger import Tagger
 
     fmt = fmt or ("csv" if output and output.lower().endswith(".csv") else "jsonl")
     options = ReadOptions(text_col=text_col, id_col=id_col, doc_col=doc_col, meta_cols=tuple(meta_cols) or None, unit=unit,
                           encoding=encoding, sidecar=sidecar)
-    tagger = Tagger(codebook_path, model=model)
-    progress = _progress() if output and sys.stderr.isatty() else None
-    summary = classify_files(inputs, output, fmt, options, tagger, lang=lang, errors_path=errors_path,
-                             batch_size=batch_size, on_record=progress)
-    if progress:
-        click.echo("", err=True)
+    if engine == "dask":
+        from .dask_engine import classify_dask
+        if not output:
+            raise click.UsageError("--engine dask writes a Parquet directory: give it with -o OUT")
+        summary = classify_dask(inputs, output, options, codebook_path, model, lang=lang, scheduler=scheduler,
+                                n_workers=n_process, batch_size=batch_size, errors_path=errors_path)
+    else:
+        tagger = Tagger(codebook_path, model=model)
+        progress = _progress() if output and sys.stderr.isatty() else None
+        summary = classify_files(inputs, output, fmt, options, tagger, lang=lang, errors_path=errors_path,
+                                 batch_size=batch_size, on_record=progress, resume=resume,
+                                 n_process=n_process or default_n_process())
+        if progress:
+            click.echo("", err=True)
     click.echo(summary.describe(), err=True)
     if not summary.ok:
         sys.exit(1)

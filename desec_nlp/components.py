@@ -7,10 +7,14 @@ SpanRuler) and reloads without the codebook file.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
+import numpy as np
+from spacy.attrs import IS_SPACE, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.lookups import load_lookups
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from .rules import CueHit, SentenceTag, clause_weights, decide_move, drop_blocked, is_negated
@@ -18,6 +22,7 @@ from .rules import CueHit, SentenceTag, clause_weights, decide_move, drop_blocke
 CUES_KEY = "desec_cues"
 EVIDENCE_KEY = "desec_evidence"
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
+_BREAK_IDS = np.array([get_string_id(b) for b in sorted(CLAUSE_BREAKS)], dtype="uint64")
 
 if not Doc.has_extension("desec"):
     Doc.set_extension("desec", default=None)
@@ -58,22 +63,38 @@ class Normalizer:
             return lemma, strip_accents(lemma)
 
         self._normalise = normalise
+        self._hashes: dict[int, tuple[int, int]] = {}  # hash of a lower-case form -> hashes of (lemma, norm)
 
     def __call__(self, doc: Doc) -> Doc:
-        normalise = self._normalise
-        for token in doc:
-            lemma, norm = normalise(token.lower_)
-            token.lemma_ = lemma
-            token.norm_ = norm
+        # Vectorised over the doc's distinct forms: one table lookup per new form, one array write
+        # for all tokens (setting ``token.lemma_`` token by token was the pipeline's hot spot).
+        if not len(doc):
+            return doc
+        forms, inverse = np.unique(doc.to_array(LOWER), return_inverse=True)
+        pairs = self._hashes
+        strings = doc.vocab.strings
+        values = np.empty((len(forms), 2), dtype="uint64")
+        for row, form in enumerate(forms.tolist()):
+            pair = pairs.get(form)
+            if pair is None:
+                lemma, norm = self._normalise(strings[form])
+                pair = pairs[form] = (strings.add(lemma), strings.add(norm))
+            values[row] = pair
+        doc.from_array([LEMMA, NORM], values[inverse.reshape(-1)])
         return doc
 
 
 @Language.component("desec_paragraph_breaks")
 def mark_paragraph_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break: readers put one paragraph, heading or list item per line."""
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    if len(doc) < 2:
+        return doc
+    after_break = [i + 1 for i in np.flatnonzero(doc.to_array(IS_SPACE)[:-1]).tolist() if "\n" in doc[i].text]
+    if after_break:
+        # One array write: the token setter re-scans the whole doc for a parse on every call.
+        starts = doc.to_array([SENT_START])
+        starts[after_break] = 1
+        doc.from_array([SENT_START], starts)
     return doc
 
 
@@ -108,14 +129,21 @@ class RuleTagger:
     def __call__(self, doc: Doc) -> Doc:
         sentences = [trimmed for sent in (doc.sents if doc.has_annotation("SENT_START") else [doc[:]])
                      if (trimmed := _trim_space(sent)) is not None]
-        all_hits = [
-            CueHit(*span.label_.split(":", 1), span.start, span.end, span.start_char, span.end_char, span.text)
-            for span in doc.spans.get(CUES_KEY, [])
-        ]
+        by_sentence: list[list[CueHit]] = [[] for _ in sentences]
+        starts = [sent.start for sent in sentences]
+        # Each hit belongs to the (trimmed, non-overlapping) sentence that starts at or before it,
+        # if it also ends inside it; a bisection instead of a scan of every hit for every sentence.
+        text = doc.text
+        for span in doc.spans.get(CUES_KEY, []):
+            start, end = span.start, span.end
+            k = bisect_right(starts, start) - 1
+            if k >= 0 and end <= sentences[k].end:
+                first, last = span.start_char, span.end_char  # text by offsets: Span.text builds Tokens
+                by_sentence[k].append(CueHit(*span.label_.split(":", 1), start, end, first, last, text[first:last]))
+        context = _DocArrays(doc)
         tags, evidence = [], []
-        for sent in sentences:
-            hits = [h for h in all_hits if sent.start <= h.start and h.end <= sent.end]
-            tag = self.tag_sentence(doc, sent, hits)
+        for sent, hits in zip(sentences, by_sentence):
+            tag = self.tag_sentence(doc, sent, hits, context)
             tags.append(tag)
             evidence.extend(doc.char_span(c["start"], c["end"], label=c["label"], alignment_mode="expand")
                             for c in tag.cues)
@@ -123,12 +151,18 @@ class RuleTagger:
         doc._.desec = tags
         return doc
 
-    def tag_sentence(self, doc: Doc, sent, hits: list[CueHit]) -> SentenceTag:
+    def tag_sentence(self, doc: Doc, sent, hits: list[CueHit], context: "_DocArrays | None" = None) -> SentenceTag:
+        context = context or _DocArrays(doc)
+        length_key = f"length:{min(len(sent) // 10, 6)}"
+        if not hits:  # most sentences: no cue, so no rule to apply (same result as the general path)
+            return SentenceTag(sent.start_char, sent.end_char, self.default_move, [], 1.0, [],
+                               {length_key: 1.0, f"rule_move:{self.default_move}": 1.0},
+                               context.norm_text(sent.start, sent.end))
         hits = drop_blocked(hits)
         negators = [h for h in hits if h.kind == "trigger" and h.label == "negation"]
         concessive = [h for h in hits if h.kind == "clause" and h.label == "concessive"]
         adversative = [h for h in hits if h.kind == "clause" and h.label == "adversative"]
-        breaks = [t.i for t in sent if t.text in CLAUSE_BREAKS]
+        breaks = context.breaks_in(sent.start, sent.end)
         labelled = [h for h in hits if h.kind in ("move", "frame")]
         negator_ends = sorted(h.end for h in negators)
         negated = {h for h in labelled if is_negated(h, negator_ends, self.negation_window, breaks)}
@@ -137,7 +171,7 @@ class RuleTagger:
         frames = sorted({h.label for h in labelled if h.kind == "frame"})
         cues = [{"label": f"{h.kind}:{h.label}", "text": h.text, "start": h.start_char, "end": h.end_char,
                  "negated": h in negated} for h in labelled]
-        features = {f"length:{min(len(sent) // 10, 6)}": 1.0}
+        features = {length_key: 1.0}
         for h in hits:
             key = f"{h.kind}:{h.label}"
             features[key] = features.get(key, 0.0) + 1.0
@@ -147,8 +181,32 @@ class RuleTagger:
         for label, score in scores.items():
             features[f"score:{label}"] = score
         features[f"rule_move:{move}"] = 1.0
-        norm_text = " ".join(t.norm_ for t in sent if not t.is_space)
-        return SentenceTag(sent.start_char, sent.end_char, move, frames, confidence, cues, features, norm_text)
+        return SentenceTag(sent.start_char, sent.end_char, move, frames, confidence, cues, features,
+                           context.norm_text(sent.start, sent.end))
+
+
+class _DocArrays:
+    """Per-doc token attributes read once as arrays, so sentences need no per-token Python loop.
+
+    ``breaks``: sorted indices of clause-break tokens; ``norm_text(start, end)``: the NORMs of
+    the non-space tokens in ``[start, end)`` joined by spaces.
+    """
+
+    def __init__(self, doc: Doc):
+        strings = doc.vocab.strings
+        values = doc.to_array([ORTH, NORM, IS_SPACE]) if len(doc) else np.zeros((0, 3), dtype="uint64")
+        orth, norm, space = values[:, 0], values[:, 1], values[:, 2].astype(bool)
+        self.breaks = np.flatnonzero((orth[:, None] == _BREAK_IDS).any(axis=1)).tolist()
+        kept = np.flatnonzero(~space)
+        self._norms = [strings[h] for h in norm[kept].tolist()]
+        # position in ``_norms`` of the first non-space token at or after each token index
+        self._offsets = np.concatenate([[0], np.cumsum(~space)]).tolist()
+
+    def breaks_in(self, start: int, end: int) -> list[int]:
+        return self.breaks[bisect_left(self.breaks, start):bisect_left(self.breaks, end)]
+
+    def norm_text(self, start: int, end: int) -> str:
+        return " ".join(self._norms[self._offsets[start]:self._offsets[end]])
 
 
 @Language.factory(

@@ -3,13 +3,18 @@
 ``Tagger.tag_documents`` streams Documents in and yields one record (a plain
 dict) per unit: id, doc_id, sent_index, text, lang, move, frames, cues,
 confidence and the document's metadata. Documents are processed in batches
-through ``nlp.pipe`` and the model predicts a whole batch at once.
+through ``nlp.pipe`` and the model predicts a whole batch at once
+(:class:`~desec_nlp.batch_predict.BatchPredictor`).
+
+Tagging a batch (:meth:`Tagger.tag_batch`) depends on nothing but the batch, so
+batches can go to other processes (:mod:`desec_nlp.parallel`); numbering the
+units of a document that spans batches (:class:`UnitNumbering`) is done in input
+order by whoever collects the results.
 """
 from __future__ import annotations
 
 import os
 from importlib import resources
-from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -17,6 +22,7 @@ from spacy.language import Language
 
 from .codebook import Codebook, load_codebook
 from .documents import Document, Problem
+from .batch_predict import BatchPredictor
 from .errors import DesecError, ModelError
 from .features import feature_rows
 from .language import detect_language
@@ -64,6 +70,7 @@ class Tagger:
                 raise ModelError(f"the default model is missing at {directory}; run 'make model' "
                                  "(or 'desec train corpus -o models/default') or use --model rules")
             self.model = load_model(directory, self.codebook)
+        self._predictor = BatchPredictor(self.model) if self.model is not None else None
 
     def pipeline(self, lang: str) -> Language:
         """The spaCy pipeline for ``lang`` (built once, on first use)."""
@@ -81,16 +88,20 @@ class Tagger:
         docs = [Document(str(i), text) for i, text in enumerate(texts)]
         return [r for r in self.tag_documents(docs, lang=lang, unit=unit) if isinstance(r, dict)]
 
+    def warm_up(self) -> "Tagger":
+        """Build every language's pipeline and the language identifier now (before forking workers)."""
+        for language in self.codebook.languages:
+            self.pipeline(language)
+        detect_language("warm up", self.codebook.languages)
+        return self
+
     def tag_documents(self, documents: Iterable[Document | Problem], lang: str = "auto", unit: str = "sentence",
                       batch_size: int = 64) -> Iterator[dict | Problem]:
         """Yield a record per unit, in input order; Problems pass through so the caller can account for them."""
-        iterator = iter(documents)
-        counters: dict[str, int] = {}
-        while True:
-            batch = list(islice(iterator, batch_size))
-            if not batch:
-                return
-            yield from self._tag_batch(batch, lang, unit, counters)
+        numbering = UnitNumbering(unit)
+        for batch in batched(documents, batch_size):
+            for result in self.tag_batch(batch, lang, unit):
+                yield from numbering.number(result)
 
     def rule_tags(self, texts: list[str], langs: list[str], split: bool = True) -> list[list[SentenceTag]]:
         """Run the spaCy pipeline of each text's language; one list of sentence tags per text.
@@ -107,37 +118,89 @@ class Tagger:
                     tagged[i] = spacy_doc._.desec
         return tagged
 
-    def _tag_batch(self, batch: list, lang: str, unit: str, counters: dict[str, int]) -> Iterator[dict | Problem]:
+    def tag_batch(self, batch: list[Document | Problem], lang: str = "auto",
+                  unit: str = "sentence") -> list[list[dict] | Problem]:
+        """One result per input item: the records of a Document, or a Problem.
+
+        ``sent_index`` counts from 0 within each Document; :class:`UnitNumbering` makes it
+        count across the Documents that share an id.
+        """
         docs = [d for d in batch if isinstance(d, Document)]
         langs = [self.language_of(d.text, d.meta.get("lang") or lang) if lang == "auto" else lang for d in docs]
         tagged = self.rule_tags([d.text for d in docs], langs, split=unit == "sentence")
         units = [(i, tag) for i in range(len(docs)) for tag in tagged[i]]
         texts = [docs[i].text[tag.start_char:tag.end_char] for i, tag in units]
-        if self.model is not None:
+        if self._predictor is not None:
             rows = feature_rows([tag for _, tag in units], texts, [langs[i] for i, _ in units])
-            moves, frames, confidences = self.model.predict(rows)
+            moves, frames, confidences = self._predictor.predict(rows)
         else:
             moves = [tag.move for _, tag in units]
             frames = [tag.frames for _, tag in units]
             confidences = [tag.confidence for _, tag in units]
-        records: dict[int, list[dict]] = {i: [] for i in range(len(docs))}
+        records: list[list[dict]] = [[] for _ in docs]
         for k, (i, tag) in enumerate(units):
             doc = docs[i]
-            index = counters.get(doc.id, 0)
-            counters[doc.id] = index + 1
-            unit_id = doc.unit_id or doc.id
-            record = {"id": unit_id if unit in ("row", "document") else f"{doc.id}:{index}",
-                      "doc_id": doc.id, "sent_index": index, "text": texts[k], "lang": langs[i],
-                      "move": moves[k], "frames": frames[k], "cues": tag.cues, "confidence": confidences[k]}
+            index = len(records[i])
+            record = {"id": doc.unit_id or doc.id, "doc_id": doc.id, "sent_index": index, "text": texts[k],
+                      "lang": langs[i], "move": moves[k], "frames": frames[k], "cues": tag.cues,
+                      "confidence": confidences[k]}
             for key, value in doc.meta.items():
                 record.setdefault(key, value)
             records[i].append(record)
+        results: list[list[dict] | Problem] = []
         position = 0
         for item in batch:
             if isinstance(item, Document):
-                if not records[position]:
-                    yield Problem(item.path, item.line, "no text to classify after cleaning; unit skipped")
-                yield from records[position]
+                results.append(records[position] or
+                               Problem(item.path, item.line, "no text to classify after cleaning; unit skipped"))
                 position += 1
             else:
-                yield item
+                results.append(item)
+        return results
+
+
+class UnitNumbering:
+    """Number units across the Documents that share an id, in input order.
+
+    Sentence ids are ``doc_id:n`` with ``n`` counting on from the previous Document of
+    the same id (a transcript's speaker turns); rows and whole documents keep their id.
+    """
+
+    def __init__(self, unit: str, counters: dict[str, int] | None = None):
+        self.unit = unit
+        self.counters = counters if counters is not None else {}
+
+    def number(self, result: list[dict] | Problem) -> list[dict] | list[Problem]:
+        """The records of one :meth:`Tagger.tag_batch` result, renumbered in place (or the Problem)."""
+        if isinstance(result, Problem):
+            return [result]
+        if not result:
+            return result
+        doc_id = result[0]["doc_id"]
+        offset = self.counters.get(doc_id, 0)
+        self.counters[doc_id] = offset + len(result)
+        for record in result:
+            record["sent_index"] += offset
+            if self.unit == "sentence":
+                record["id"] = f"{doc_id}:{record['sent_index']}"
+        return result
+
+
+BATCH_CHARS = 200_000  # a batch also ends at this much text: long documents make small batches
+
+
+def batched(items: Iterable, size: int, max_chars: int = BATCH_CHARS) -> Iterator[list]:
+    """Lists of up to ``size`` items and about ``max_chars`` characters of Document text, lazily.
+
+    The character bound keeps a batch's memory (and a worker's share of the work) about the
+    same whether documents are tweets or whole transcripts.
+    """
+    batch, chars = [], 0
+    for item in items:
+        batch.append(item)
+        chars += len(item.text) if isinstance(item, Document) else 0
+        if len(batch) >= size or chars >= max_chars:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
