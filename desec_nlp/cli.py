@@ -61,7 +61,10 @@ def main() -> None:
 @click.option("--lang", type=click.Choice(["auto", "es", "en"]), default="auto", show_default=True,
               help="Language of the inputs, or detect per document.")
 @click.option("--encoding", default="auto", show_default=True, help="Input encoding (auto: UTF-8, else cp1252).")
-@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Write skipped inputs here (JSONL).")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False),
+              help="Write each skipped input unit here: one JSON object (file, line, code, reason) per line.")
+@click.option("--summary-json", "summary_path", type=click.Path(dir_okay=False),
+              help="Also write the run's counts (read, classified, skipped per reason, records) here as JSON.")
 @click.option("--batch-size", default=256, show_default=True, help="Documents per batch (per process).")
 @click.option("--n-process", type=click.IntRange(min=1), default=None,
               help="Processes that tag (default: all cores).")
@@ -73,13 +76,15 @@ def main() -> None:
 @model_option
 @_fail_cleanly
 def classify(inputs, output, fmt, unit, id_col, doc_col, text_col, meta_cols, sidecar, lang, encoding, errors_path,
-             batch_size, n_process, resume, engine, scheduler, codebook_path, model):
+             summary_path, batch_size, n_process, resume, engine, scheduler, codebook_path, model):
     """Tag every sentence (or row, or document) of INPUTS with a move, frames and evidence cues.
 
     INPUTS are files (.txt .md .html .csv .tsv .jsonl .pdf; .parquet with --engine dask), directories or
-    glob patterns. An interrupted run leaves OUT.partial: rerun with --resume to continue it.
+    glob patterns, gzipped or not (.txt.gz, .jsonl.gz, ...). An interrupted run leaves OUT.partial: rerun with
+    --resume to continue it. The run ends with its counts on standard error: input units read, classified and
+    skipped (per reason); the exit code is 1 when any unit was skipped.
     """
-    from .classify import classify_files
+    from .classify import classify_files, write_summary
     from .parallel import default_n_process
     from .readers import ReadOptions
     from .tagger import Tagger
@@ -101,6 +106,8 @@ def classify(inputs, output, fmt, unit, id_col, doc_col, text_col, meta_cols, si
                                  n_process=n_process or default_n_process())
         if progress:
             click.echo("", err=True)
+    if summary_path:
+        write_summary(summary, summary_path)
     click.echo(summary.describe(), err=True)
     if not summary.ok:
         sys.exit(1)
@@ -112,7 +119,7 @@ def _progress():
     def tick(_record):
         count[0] += 1
         if count[0] % 500 == 0:
-            click.echo(f"\r{count[0]:,} units classified", err=True, nl=False)
+            click.echo(f"\r{count[0]:,} records written", err=True, nl=False)
     return tick
 
 

@@ -1,7 +1,7 @@
 """Classify a corpus on a dask.distributed cluster, writing partitioned Parquet.
 
 The client splits the inputs into partitions of roughly ``partition_bytes``:
-groups of whole text files (.txt .md .html .pdf, and CSV/TSV files), line
+groups of whole files (.txt .md .html .pdf, CSV/TSV, anything gzipped), line
 ranges of large JSON Lines files, and row groups of Parquet files. Each
 partition is one task: the worker reads it with the same readers as the local
 engine, tags it with its own :class:`~desec_nlp.tagger.Tagger` (built once per
@@ -25,10 +25,12 @@ share a ``--doc-col`` value across the line ranges of one large JSONL file.
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import os
 import shutil
 import threading
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from functools import partial
@@ -38,10 +40,12 @@ from typing import Iterable, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .compressed import format_suffix, is_gzip
 from .documents import Document, Problem
 from .errors import DesecError, InputError
-from .metadata import clean_meta, load_sidecar
-from .readers import FORMATS, ReadOptions, _row_document, expand_inputs, read_documents
+from .metadata import load_sidecar
+from .readers import (ReadOptions, add_sidecar_meta, expand_inputs, input_format, json_line_units,
+                      read_documents, record_unit)
 from .tagger import Tagger, UnitNumbering, batched
 
 PARTITION_BYTES = 16 * 2**20  # at most; smaller inputs are cut into about four partitions per worker
@@ -78,7 +82,7 @@ def plan_partitions(inputs: Iterable[str], partition_bytes: int = PARTITION_BYTE
             for index in range(metadata.num_row_groups):
                 partitions.append(Partition("row_group", (str(path),), index, 0, first))
                 first += metadata.row_group(index).num_rows
-        elif FORMATS.get(suffix) == "jsonl" and length > partition_bytes:
+        elif input_format(path) == "jsonl" and not is_gzip(path) and length > partition_bytes:  # gzip: no seeking
             partitions.extend(_line_ranges(path, partition_bytes))
         else:
             if group and size + length > partition_bytes:
@@ -123,40 +127,16 @@ def read_partition(partition: Partition, options: ReadOptions) -> Iterator[Docum
     sidecar = load_sidecar(options.sidecar) if options.sidecar else {}
     if partition.kind == "row_group":
         table = pq.ParquetFile(path).read_row_group(partition.start)
-        rows = ((partition.first_line + i, row) for i, row in enumerate(table.to_pylist()))
+        units = (record_unit(path, row, partition.first_line + i, options) for i, row in enumerate(table.to_pylist()))
     else:
         with open(path, "rb") as stream:
             stream.seek(partition.start)
             data = stream.read(partition.stop - partition.start).decode("utf-8", errors="replace")
-        rows = _json_rows(path, data, partition.first_line)
-    for number, row in rows:
-        if isinstance(row, Problem):
-            yield row
-            continue
-        if options.text_col not in row:
-            yield Problem(str(path), number, f"no '{options.text_col}' key; keys are {sorted(row)}; use --text-col")
-            continue
-        item = _row_document(path, row, number, options, list(row))
+        units = json_line_units(path, data.split("\n"), options, partition.first_line)
+    for item in units:
         if isinstance(item, Document):
-            extra = sidecar.get(path.name) or sidecar.get(path.stem) or sidecar.get(item.id) or {}
-            item.meta = clean_meta({**extra, **item.meta})
+            add_sidecar_meta(item, path, sidecar)
         yield item
-
-
-def _json_rows(path: Path, data: str, first_line: int) -> Iterator[tuple[int, dict | Problem]]:
-    for number, line in enumerate(data.splitlines(), first_line):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, Problem(str(path), number, f"malformed JSON ({exc.msg} at column {exc.colno}); "
-                                                     "fix or remove the line")
-            continue
-        if not isinstance(row, dict):
-            yield number, Problem(str(path), number, "a JSONL line must be an object like {\"text\": ...}")
-            continue
-        yield number, row
 
 
 def output_schema(partitions: list[Partition], options: ReadOptions) -> pa.Schema:
@@ -174,16 +154,24 @@ def output_schema(partitions: list[Partition], options: ReadOptions) -> pa.Schem
 
 
 def _table_columns(path: Path) -> list[str]:
-    """The column names of a CSV/TSV, JSONL or Parquet file (from its header, first line or schema)."""
-    kind = "parquet" if path.suffix.lower() in (".parquet", ".pq") else FORMATS.get(path.suffix.lower())
-    if kind == "parquet":
+    """The column names of a CSV/TSV, JSONL or Parquet file (from its header, first line or schema), gzipped or not.
+
+    A file that cannot be read gives none here: its worker reports it as a Problem.
+    """
+    if path.suffix.lower() in (".parquet", ".pq"):
         return pq.ParquetFile(path).schema_arrow.names
+    kind = input_format(path)
     if kind not in ("table", "jsonl"):
         return []
-    with open(path, encoding="utf-8", errors="replace", newline="") as stream:
-        if kind == "table":
-            return next(csv.reader(stream, delimiter="\t" if path.suffix.lower() in (".tsv", ".tab") else ","), [])
-        first = next((line for line in stream if line.strip()), "{}")
+    opener = gzip.open if is_gzip(path) else open
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as stream:
+            if kind == "table":
+                return next(csv.reader(stream, delimiter="\t" if format_suffix(path) in (".tsv", ".tab") else ","),
+                            [])
+            first = next((line for line in stream if line.strip()), "{}")
+    except (OSError, EOFError, zlib.error, csv.Error):
+        return []
     try:
         row = json.loads(first)
     except json.JSONDecodeError:
@@ -206,28 +194,34 @@ def _worker_tagger(codebook: str | None, model: str) -> Tagger:
 
 def classify_partition(partition: Partition, index: int, directory: str, options: ReadOptions,
                        codebook: str | None, model: str, lang: str, batch_size: int, schema: pa.Schema) -> dict:
-    """Tag one partition into ``directory/part-INDEX.parquet``; returns its counts and problems."""
+    """Tag one partition into ``directory/part-INDEX.parquet``; returns its counts and problems.
+
+    The counts are those of :class:`~desec_nlp.classify.RunSummary`: input units read, classified, records.
+    """
     tagger = _worker_tagger(codebook, model)
     numbering = UnitNumbering(options.unit)
     moves: Counter = Counter()
-    problems, records = [], 0
+    problems, records, read, classified = [], 0, 0, 0
     target = Path(directory) / f"part-{index:05d}.parquet"
     tmp = target.with_name(f".{target.name}.tmp")
     with pq.ParquetWriter(tmp, schema) as writer:
         for batch in batched(read_partition(partition, options), batch_size):
             rows = []
             for result in tagger.tag_batch(batch, lang, options.unit):
-                for item in numbering.number(result):
-                    if isinstance(item, Problem):
-                        problems.append(item.to_dict())
-                    else:
-                        rows.append(_row(item, schema))
-                        moves[item["move"]] += 1
+                read += 1
+                if isinstance(result, Problem):
+                    problems.append(result.to_dict())
+                    continue
+                classified += 1
+                for record in numbering.number(result):
+                    rows.append(_row(record, schema))
+                    moves[record["move"]] += 1
             if rows:
                 writer.write_table(pa.Table.from_pylist(rows, schema=schema))
                 records += len(rows)
     os.replace(tmp, target)
-    return {"records": records, "documents": len(numbering.counters), "moves": dict(moves), "problems": problems}
+    return {"read": read, "classified": classified, "records": records, "documents": len(numbering.counters),
+            "moves": dict(moves), "problems": problems}
 
 
 def _row(record: dict, schema: pa.Schema) -> dict:
@@ -259,8 +253,7 @@ def classify_dask(inputs: Iterable[str], output: str | Path, read_options: ReadO
     """
     from distributed import Client, LocalCluster
 
-    from .atomic import write_text_atomic
-    from .classify import RunSummary
+    from .classify import RunSummary, write_errors
     from .parallel import default_n_process
 
     read_options = read_options or ReadOptions()
@@ -292,16 +285,17 @@ def classify_dask(inputs: Iterable[str], output: str | Path, read_options: ReadO
     finally:
         if cluster is not None:
             cluster.close()
-    summary = RunSummary(problems=list(problems))
+    summary = RunSummary(read=len(problems), problems=list(problems))
     for result in results:
+        summary.read += result["read"]
+        summary.classified += result["classified"]
         summary.records += result["records"]
         summary.documents += result["documents"]
         summary.moves.update(result["moves"])
-        summary.problems += [Problem(p["file"], p["line"], p["reason"]) for p in result["problems"]]
+        summary.problems += [Problem.from_dict(p) for p in result["problems"]]
     if output.exists():
         shutil.rmtree(output)
     os.replace(staging, output)
     if errors_path:
-        write_text_atomic(errors_path, "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n"
-                                               for p in summary.problems))
+        write_errors(summary.problems, errors_path)
     return summary

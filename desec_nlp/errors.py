@@ -15,12 +15,17 @@ class CodebookError(DesecError):
 
 
 class InputError(DesecError):
-    """An input file or unit cannot be read; carries where it happened."""
+    """An input file or unit cannot be read; carries where it happened and, from readers, a reason code.
 
-    def __init__(self, message: str, path: str | None = None, line: int | None = None):
+    ``code`` is one of :data:`desec_nlp.documents.REASONS`; readers set it so that the skipped unit is
+    counted under the right reason.
+    """
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None, code: str | None = None):
         self.path = path
         self.line = line
         self.reason = message
+        self.code = code
         where = f"{path}:{line}: " if path and line else f"{path}: " if path else ""
         super().__init__(f"{where}{message}")
 

@@ -69,9 +69,9 @@ def split_front_matter(text: str, path: str) -> tuple[dict, str]:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"front matter is not valid YAML ({exc.__class__.__name__}); fix or remove it",
-                         path, 1) from None
+                         path, 1, "bad_front_matter") from None
     if not isinstance(meta, dict):
-        raise InputError("front matter must be a mapping of key: value lines", path, 1)
+        raise InputError("front matter must be a mapping of key: value lines", path, 1, "bad_front_matter")
     return {str(k): v for k, v in meta.items()}, text[match.end():]
 
 

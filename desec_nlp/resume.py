@@ -2,9 +2,9 @@
 
 While a run writes ``OUT`` it writes ``OUT.partial`` (the records so far) and, at
 most every few seconds and at the end of each batch it flushes, the checkpoint
-``OUT.partial.json``: how many input items (documents, rows, skipped inputs)
-are fully written, the byte size of ``OUT.partial`` at that point, the problems
-met so far and the run's settings. Only a finished run renames ``OUT.partial``
+``OUT.partial.json``: how many input units (documents, rows, skipped inputs)
+are fully written and how many of them were classified, the byte size of
+``OUT.partial`` at that point, the problems met so far and the run's settings. Only a finished run renames ``OUT.partial``
 to ``OUT`` (atomically) and removes the checkpoint, so ``OUT`` is always either
 the previous complete output or the new complete one.
 
@@ -30,7 +30,7 @@ from .documents import Problem
 from .errors import DesecError
 from .writers import RecordWriter
 
-CHECKPOINT_VERSION = 1
+CHECKPOINT_VERSION = 2
 
 
 def partial_path(output: str | Path) -> Path:
@@ -63,16 +63,17 @@ class ResumableOutput:
     ----------
     skip : int
         input items already done, to be skipped by the caller.
-    records, moves, counters, problems
+    records, moves, counters, classified, problems
         what the kept part of ``OUT.partial`` holds: record count, move counts, records per
-        ``doc_id`` (the sentence numbering goes on from these) and skipped inputs.
+        ``doc_id`` (the sentence numbering goes on from these), the input units that gave
+        them, and the skipped units.
     """
 
     def __init__(self, output: str | Path, fmt: str, frame_names: list[str], settings: dict, resume: bool = False,
                  every: float = 2.0):
         self.output, self.fmt, self.settings, self.every = Path(output), fmt, settings, every
         self.partial, self.checkpoint_file = partial_path(output), checkpoint_path(output)
-        self.skip, self.records = 0, 0
+        self.skip, self.records, self.classified = 0, 0, 0
         self.moves: Counter = Counter()
         self.counters: dict[str, int] = {}
         self.problems: list[Problem] = []
@@ -123,8 +124,8 @@ class ResumableOutput:
         if self.records != state["records"]:
             raise DesecError(f"{self.partial} holds {self.records} records where its checkpoint says "
                              f"{state['records']}; run without --resume to start afresh")
-        self.skip = state["consumed"]
-        self.problems = [Problem(p["file"], p["line"], p["reason"]) for p in state["problems"]]
+        self.skip, self.classified = state["consumed"], state["classified"]
+        self.problems = [Problem.from_dict(p) for p in state["problems"]]
         self.stream = open(self.partial, "a", encoding="utf-8", newline="")
         self.writer = RecordWriter(self.stream, self.fmt, frame_names)
         if header:
@@ -149,7 +150,7 @@ class ResumableOutput:
         self.stream.flush()
         state = {"version": CHECKPOINT_VERSION, "settings": self.settings, "consumed": consumed,
                  "bytes": os.fstat(self.stream.fileno()).st_size, "records": self.records,
-                 "problems": [p.to_dict() for p in self.problems]}
+                 "classified": self.classified, "problems": [p.to_dict() for p in self.problems]}
         write_text_atomic(self.checkpoint_file, json.dumps(state, ensure_ascii=False))
 
     def finish(self) -> None:

@@ -152,7 +152,8 @@ class Tagger:
         for item in batch:
             if isinstance(item, Document):
                 results.append(records[position] or
-                               Problem(item.path, item.line, "no text to classify after cleaning; unit skipped"))
+                               Problem(item.path, item.line, "no text to classify after cleaning; unit skipped",
+                                       "no_text_after_cleaning"))
                 position += 1
             else:
                 results.append(item)

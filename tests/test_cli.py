@@ -84,21 +84,31 @@ def test_bad_inputs_are_listed_the_rest_is_written_and_exit_code_is_nonzero(runn
     good.write_text('{"id": "1", "text": "Abrazos, no balazos."}\n{"id": "2", "text": \n', encoding="utf-8")
     binary = tmp_path / "bin.txt"
     binary.write_bytes(b"\x00\x01\x02\x03" * 100)
-    errors = tmp_path / "errors.jsonl"
-    out = tmp_path / "out.jsonl"
+    errors, out, counts = tmp_path / "errors.jsonl", tmp_path / "out.jsonl", tmp_path / "summary.json"
     result = runner.invoke(main, ["classify", str(good), str(binary), "--id-col", "id", "--unit", "row",
-                                  "-o", str(out), "--errors", str(errors), "--model", "rules"])
+                                  "-o", str(out), "--errors", str(errors), "--summary-json", str(counts),
+                                  "--model", "rules"])
     assert result.exit_code == 1
     assert "good.jsonl:2" in result.stderr and "bin.txt" in result.stderr
+    assert "3 input unit(s) read: 1 classified into 1 record(s)" in result.stderr
+    assert "skipped by reason: binary_file 1, malformed_line 1" in result.stderr
     assert [r["id"] for r in read_jsonl(out)] == ["1"]
-    assert {e["file"].split("/")[-1] for e in read_jsonl(errors)} == {"good.jsonl", "bin.txt"}
+    assert [(e["file"].split("/")[-1], e["line"], e["code"]) for e in read_jsonl(errors)] == [
+        ("good.jsonl", 2, "malformed_line"), ("bin.txt", None, "binary_file")]
+    written = json.loads(counts.read_text())
+    assert (written["read"], written["classified"], written["skipped"]) == (3, 1, 2)
+    assert written["skipped_by_reason"] == {"binary_file": 1, "malformed_line": 1}
+    assert written["records"] == len(read_jsonl(out)) and written["skipped"] == len(read_jsonl(errors))
 
 
 def test_missing_column_message(runner, tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("id,body\n1,hola\n", encoding="utf-8")
-    result = runner.invoke(main, ["classify", str(path), "--model", "rules"])
+    counts = tmp_path / "summary.json"
+    result = runner.invoke(main, ["classify", str(path), "--model", "rules", "--summary-json", str(counts)])
     assert result.exit_code == 1 and "missing column" in result.stderr and "t.csv" in result.stderr
+    assert json.loads(counts.read_text()) == {"read": 1, "classified": 0, "skipped": 1, "records": 0, "documents": 0,
+                                              "skipped_by_reason": {"missing_column": 1}, "moves": {}}
 
 
 def test_failed_run_keeps_previous_output(runner, tmp_path):

@@ -9,6 +9,7 @@ import pytest
 
 pytest.importorskip("distributed")
 
+from accounting import assert_counts_add_up  # noqa: E402
 from desec_nlp.classify import classify_files  # noqa: E402
 from desec_nlp.dask_engine import classify_dask, plan_partitions  # noqa: E402
 from desec_nlp.readers import ReadOptions  # noqa: E402
@@ -57,6 +58,10 @@ def test_dask_gives_the_local_labels(inputs, tmp_path, rules_tagger):
     assert len(list(out.glob("part-*.parquet"))) >= 5
     assert summary.records == reference.records + 30 == len(dask_table) == 90
     assert [str(p) for p in summary.problems] == [str(p) for p in reference.problems]  # the bad JSON line, by number
+    assert_counts_add_up(summary)
+    assert_counts_add_up(reference, local)
+    assert (summary.read, summary.classified, summary.reasons) == (reference.read + 30, reference.classified + 30,
+                                                                   {"malformed_line": 1})
     same = dask_table.loc[local_table.index]
     for column in ("doc_id", "sent_index", "text", "move", "confidence", "cues"):
         assert list(same[column]) == list(local_table[column]), column

@@ -41,7 +41,7 @@ def test_classify_with_rules(codebook, gold, tmp_path):
     result = CliRunner().invoke(main, ["classify", str(ANNOTATED), "--unit", "row", "--codebook", str(CODEBOOK),
                                        "--model", "rules", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "45 units classified from 45 documents" in result.output
+    assert "45 input unit(s) read: 45 classified into 45 record(s) of 45 document(s)" in result.output
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert {f for r in records for f in r["frames"]} <= set(codebook.frame_names)
     result = score(list(gold["move"]), [r["move"] for r in records], list(gold["frames"]),

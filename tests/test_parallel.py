@@ -5,6 +5,7 @@ import json
 
 from click.testing import CliRunner
 
+from accounting import assert_counts_add_up
 from desec_nlp.classify import classify_files
 from desec_nlp.cli import main
 from desec_nlp.documents import Document, Problem
@@ -41,6 +42,10 @@ def test_parallel_output_is_the_sequential_output(tmp_path, rules_tagger):
     assert first.records == second.records == len(records) == 24 + 7 + 3
     assert [str(p) for p in first.problems] == [str(p) for p in second.problems]
     assert len(second.problems) == 2 and "rows.jsonl:4" in str(second.problems[0])
+    for summary, out in ((first, one), (second, two)):
+        assert_counts_add_up(summary, out)
+        assert (summary.read, summary.classified) == (1 + 8 + 1 + 1, 1 + 7 + 1)  # transcript, rows, empty, speech
+        assert summary.reasons == {"malformed_line": 1, "empty_document": 1}
 
 
 def test_at_most_max_in_flight_batches_are_out(rules_tagger):
@@ -60,7 +65,7 @@ def test_at_most_max_in_flight_batches_are_out(rules_tagger):
 
 
 def test_problems_keep_their_place(rules_tagger):
-    items = [Document("a", "War."), Problem("x.txt", None, "unreadable"), Document("b", "Peace.")]
+    items = [Document("a", "War."), Problem("x.txt", None, "unreadable", "unreadable_file"), Document("b", "Peace.")]
     results = [r for batch in tag_batches(rules_tagger, batched(items, 1), lang="en", n_process=2) for r in batch]
     assert isinstance(results[1], Problem) and results[0][0]["doc_id"] == "a" and results[2][0]["doc_id"] == "b"
 
@@ -74,7 +79,8 @@ def test_cli_n_process_and_batch_size(tmp_path):
         result = runner.invoke(main, ["classify", *inputs, "-o", str(out), "--model", "rules", "--n-process", n,
                                       "--batch-size", "2", "--id-col", "id"])
         assert result.exit_code == 1, result.output  # the bad JSON line and the empty file are reported
-        assert "34 units classified" in result.stderr and "2 input(s) skipped" in result.stderr
+        assert "11 input unit(s) read: 9 classified into 34 record(s)" in result.stderr
+        assert "2 skipped\nskipped by reason: empty_document 1, malformed_line 1" in result.stderr
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     assert json.loads(outputs[0].splitlines()[24])["id"] == "r0:0"

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from accounting import classify_checked
 from desec_nlp import Document, Problem, ReadOptions, read_documents
 
 
@@ -78,13 +79,15 @@ def test_sidecar_metadata(tmp_path):
     assert doc.meta == {"speaker": "Sheinbaum", "date": "2024-10-01"}
 
 
-def test_jsonl_reports_malformed_line_and_keeps_the_rest(tmp_path):
+def test_jsonl_reports_malformed_line_and_keeps_the_rest(tmp_path, rules_tagger):
     path = tmp_path / "in.jsonl"
     path.write_text('{"id": "a", "text": "Uno."}\n{"id": "b", "text": \n{"id": "c", "text": "Tres.", "genre": "op_ed"}\n',
                     encoding="utf-8")
     docs, problems = docs_and_problems([path], id_col="id")
     assert [d.id for d in docs] == ["a", "c"] and docs[1].meta == {"genre": "op_ed"}
     assert len(problems) == 1 and problems[0].line == 2 and "in.jsonl" in str(problems[0])
+    summary = classify_checked([path], rules_tagger, tmp_path, id_col="id", unit="row")
+    assert (summary.read, summary.classified, summary.reasons) == (3, 2, {"malformed_line": 1})
 
 
 def test_pdf_drops_running_heads_and_page_numbers_and_joins_hyphens(tmp_path):
@@ -117,14 +120,16 @@ def test_encodings(tmp_path, encoding):
     assert not problems and doc.text == "La pacificación del país, según el señor."
 
 
-def test_wrong_declared_encoding_names_file_and_line(tmp_path):
+def test_wrong_declared_encoding_names_file_and_line(tmp_path, rules_tagger):
     path = tmp_path / "latin.txt"
     path.write_bytes("Primera línea bien.\nSegunda con acción.".encode("cp1252"))
     _, [problem] = docs_and_problems([path], encoding="utf-8")
     assert problem.path.endswith("latin.txt") and problem.line == 1 and "--encoding" in problem.reason
+    summary = classify_checked([path], rules_tagger, tmp_path, encoding="utf-8")
+    assert (summary.read, summary.skipped, summary.reasons) == (1, 1, {"bad_encoding": 1})
 
 
-def test_bad_inputs_are_listed_and_the_rest_is_read(tmp_path):
+def test_bad_inputs_are_listed_and_the_rest_is_read(tmp_path, rules_tagger):
     good = tmp_path / "good.txt"
     good.write_text("Un texto.", encoding="utf-8")
     binary = tmp_path / "image.txt"
@@ -143,6 +148,10 @@ def test_bad_inputs_are_listed_and_the_rest_is_read(tmp_path):
     assert "missing column" in reasons["cols.csv"].reason and "--text-col" in reasons["cols.csv"].reason
     assert reasons["blank.csv"].line == 3
     assert "no such file" in reasons["missing.txt"].reason
+    summary = classify_checked([good, binary, empty, table, blank_row, tmp_path / "missing.txt"], rules_tagger, tmp_path)
+    assert (summary.read, summary.classified) == (7, 2)
+    assert summary.reasons == {"binary_file": 1, "empty_document": 1, "missing_column": 1, "empty_text": 1,
+                               "no_such_input": 1}
 
 
 def test_directories_and_globs(tmp_path):
@@ -156,11 +165,13 @@ def test_directories_and_globs(tmp_path):
     assert [d.text for d in docs] == ["B."]
 
 
-def test_unknown_extension_given_explicitly_is_a_problem(tmp_path):
+def test_unknown_extension_given_explicitly_is_a_problem(tmp_path, rules_tagger):
     path = tmp_path / "notes.docx"
     path.write_bytes(b"x")
     _, [problem] = docs_and_problems([path])
-    assert "unknown file type" in problem.reason
+    assert "unknown file type" in problem.reason and problem.code == "unknown_type"
+    summary = classify_checked([path], rules_tagger, tmp_path)
+    assert (summary.read, summary.classified, summary.reasons) == (1, 0, {"unknown_type": 1})
 
 
 def test_compilation_split_at_datelines(tmp_path):

@@ -11,6 +11,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
+from accounting import assert_counts_add_up
 from desec_nlp.classify import classify_files
 from desec_nlp.cli import main
 from desec_nlp.errors import DesecError
@@ -21,10 +22,13 @@ class Stop(Exception):
     """Stands for Ctrl-C or a crash in the middle of a run."""
 
 
-def write_rows(path, n):
+def write_rows(path, n, bad_lines=()):
+    """``n`` good rows of two sentences each, and a malformed line before each row numbered in ``bad_lines``."""
     lines = [json.dumps({"id": f"r{i}", "doc": f"d{i // 3}", "date": "2020-01-0%d" % (1 + i % 9),
                          "text": f"El Ejército combate a los cárteles en la zona {i}. Abrazos, no balazos."})
              for i in range(n)]
+    for i in sorted(bad_lines, reverse=True):
+        lines.insert(i, '{"id": "torn", "text": ')
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -41,10 +45,10 @@ def stop_after(n):
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_crash_mid_stream_then_resume_writes_every_unit_once(tmp_path, rules_tagger, fmt):
     source = tmp_path / "rows.jsonl"
-    write_rows(source, 40)
+    write_rows(source, 40, bad_lines=(5, 30))  # one skipped before the crash, one after
     reference, out = tmp_path / f"ref.{fmt}", tmp_path / f"out.{fmt}"
     common = dict(fmt=fmt, tagger=rules_tagger, batch_size=4, checkpoint_every=0)
-    classify_files([str(source)], reference, **common)
+    expected = classify_files([str(source)], reference, **common)
     with pytest.raises(Stop):
         classify_files([str(source)], out, on_record=stop_after(37), **common)
     assert not out.exists() and partial_path(out).exists() and checkpoint_path(out).exists()
@@ -53,6 +57,10 @@ def test_crash_mid_stream_then_resume_writes_every_unit_once(tmp_path, rules_tag
     summary = classify_files([str(source)], out, resume=True, **common)
     assert out.read_bytes() == reference.read_bytes()
     assert summary.records == 80 and summary.documents == 40
+    assert summary.to_dict() == expected.to_dict() and [str(p) for p in summary.problems] == \
+        [str(p) for p in expected.problems]
+    assert_counts_add_up(summary, out)
+    assert (summary.read, summary.classified, summary.reasons) == (42, 40, {"malformed_line": 2})
     assert not partial_path(out).exists() and not checkpoint_path(out).exists()
 
 
