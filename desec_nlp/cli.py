@@ -5,37 +5,17 @@ errors (:class:`DesecError`) become one-line messages without a traceback.
 """
 from __future__ import annotations
 
-import functools
 import json
 import shlex
 import sys
-from pathlib import Path
 
 import click
 
+from .cli_annotate import CODEBOOK_COMMANDS
+from .cli_annotate import COMMANDS as ANNOTATION_COMMANDS
+from .cli_options import codebook_option, fail_cleanly, model_option, read_options
+from .cli_report import kwic, report, shifts
 from .codebook import load_codebook
-from .errors import DesecError
-
-
-def _fail_cleanly(func):
-    """Turn library errors into click errors (exit code 1, one line on stderr)."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except DesecError as exc:
-            raise click.ClickException(str(exc)) from None
-    return wrapper
-
-
-def codebook_option(func):
-    return click.option("--codebook", "codebook_path", type=click.Path(dir_okay=False),
-                        help="Your own codebook YAML/JSON (default: the shipped one).")(func)
-
-
-def model_option(func):
-    return click.option("--model", default="default", show_default=True,
-                        help="'default' (shipped model), 'rules' (rule tagger alone) or a model directory.")(func)
 
 
 @click.group()
@@ -50,17 +30,8 @@ def main() -> None:
               help="Output file (default: standard output); with --engine dask, a Parquet directory.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default=None,
               help="Output format (default: from the output's extension, else jsonl).")
-@click.option("--unit", type=click.Choice(["sentence", "row", "document"]), default="sentence", show_default=True,
-              help="sentence: split texts; row: each CSV/JSONL row or text line is one unit; document: whole texts.")
-@click.option("--id-col", help="Column (or JSON key) holding the unit id.")
-@click.option("--doc-col", help="Column naming the document a row belongs to (default: each row is a document).")
-@click.option("--text-col", default="text", show_default=True, help="Column (or JSON key) holding the text.")
-@click.option("--meta-col", "meta_cols", multiple=True, help="Metadata column to keep (repeatable; default: all).")
-@click.option("--meta", "sidecar", type=click.Path(exists=True, dir_okay=False),
-              help="Sidecar metadata CSV with a 'file' or 'doc_id' column.")
 @click.option("--lang", type=click.Choice(["auto", "es", "en"]), default="auto", show_default=True,
               help="Language of the inputs, or detect per document.")
-@click.option("--encoding", default="auto", show_default=True, help="Input encoding (auto: UTF-8, else cp1252).")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False),
               help="Write each skipped input unit here: one JSON object (file, line, code, reason) per line.")
 @click.option("--summary-json", "summary_path", type=click.Path(dir_okay=False),
@@ -72,11 +43,12 @@ def main() -> None:
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: this machine's cores; dask: a dask.distributed cluster, OUT is a Parquet directory.")
 @click.option("--scheduler", help="Dask scheduler address (default: a LocalCluster on this machine).")
+@read_options
 @codebook_option
 @model_option
-@_fail_cleanly
-def classify(inputs, output, fmt, unit, id_col, doc_col, text_col, meta_cols, sidecar, lang, encoding, errors_path,
-             summary_path, batch_size, n_process, resume, engine, scheduler, codebook_path, model):
+@fail_cleanly
+def classify(inputs, output, fmt, read_options, lang, errors_path, summary_path, batch_size, n_process, resume, engine,
+             scheduler, codebook_path, model):
     """Tag every sentence (or row, or document) of INPUTS with a move, frames and evidence cues.
 
     INPUTS are files (.txt .md .html .csv .tsv .jsonl .pdf; .parquet with --engine dask), directories or
@@ -86,22 +58,19 @@ def classify(inputs, output, fmt, unit, id_col, doc_col, text_col, meta_cols, si
     """
     from .classify import classify_files, write_summary
     from .parallel import default_n_process
-    from .readers import ReadOptions
     from .tagger import Tagger
 
     fmt = fmt or ("csv" if output and output.lower().endswith(".csv") else "jsonl")
-    options = ReadOptions(text_col=text_col, id_col=id_col, doc_col=doc_col, meta_cols=tuple(meta_cols) or None, unit=unit,
-                          encoding=encoding, sidecar=sidecar)
     if engine == "dask":
         from .dask_engine import classify_dask
         if not output:
             raise click.UsageError("--engine dask writes a Parquet directory: give it with -o OUT")
-        summary = classify_dask(inputs, output, options, codebook_path, model, lang=lang, scheduler=scheduler,
+        summary = classify_dask(inputs, output, read_options, codebook_path, model, lang=lang, scheduler=scheduler,
                                 n_workers=n_process, batch_size=batch_size, errors_path=errors_path)
     else:
         tagger = Tagger(codebook_path, model=model)
         progress = _progress() if output and sys.stderr.isatty() else None
-        summary = classify_files(inputs, output, fmt, options, tagger, lang=lang, errors_path=errors_path,
+        summary = classify_files(inputs, output, fmt, read_options, tagger, lang=lang, errors_path=errors_path,
                                  batch_size=batch_size, on_record=progress, resume=resume,
                                  n_process=n_process or default_n_process())
         if progress:
@@ -131,7 +100,7 @@ def _progress():
 @click.option("--only-corrections", is_flag=True, help="Train on the corrections instead of CORPUS.")
 @click.option("--cv", "folds", type=int, default=0, help="Also cross-validate (K document-grouped folds) for the card.")
 @codebook_option
-@_fail_cleanly
+@fail_cleanly
 def train(corpus, output, corrections, only_corrections, folds, codebook_path):
     """Train the move and frame classifiers on an annotated CORPUS and save them to a model directory."""
     from .corpus import codebook_examples, load_annotations, load_corpus
@@ -156,7 +125,7 @@ def train(corpus, output, corrections, only_corrections, folds, codebook_path):
 @click.option("--cv", "folds", type=int, help="Cross-validate on GOLD (a corpus) with K document-grouped folds.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @codebook_option
-@_fail_cleanly
+@fail_cleanly
 def evaluate(gold, pred, folds, as_json, codebook_path):
     """Score predictions against GOLD labels, or cross-validate the model on a corpus with --cv K."""
     from .corpus import load_annotations, load_corpus
@@ -177,7 +146,7 @@ def evaluate(gold, pred, folds, as_json, codebook_path):
 @main.group(invoke_without_command=True)
 @codebook_option
 @click.pass_context
-@_fail_cleanly
+@fail_cleanly
 def codebook(ctx, codebook_path):
     """Show the active codebook (labels, definitions, cue counts)."""
     ctx.obj = codebook_path
@@ -193,7 +162,7 @@ def codebook(ctx, codebook_path):
 @main.command()
 @click.option("-o", "--output", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False))
 @model_option
-@_fail_cleanly
+@fail_cleanly
 def demo(out_dir, model):
     """Run the whole job on the bundled corpus: classify, then tables, plots and an HTML report in OUT."""
     from .demo import run_demo
@@ -202,16 +171,10 @@ def demo(out_dir, model):
         click.echo(line, err=True)
 
 
-# Commands of the reporting and annotation stages live in their own modules, which import the
-# shared options from here; they are attached last to avoid a circular import.
-from .cli_annotate import (agreement, codebook_export, codebook_import, export_tasks,  # noqa: E402
-                           import_, sample)
-from .cli_report import kwic, report, shifts  # noqa: E402
-
-for _command in (report, shifts, kwic, export_tasks, import_, agreement, sample):
+for _command in (report, shifts, kwic, *ANNOTATION_COMMANDS):
     main.add_command(_command)
-codebook.add_command(codebook_export, "export")
-codebook.add_command(codebook_import, "import")
+for _command in CODEBOOK_COMMANDS:
+    codebook.add_command(_command)
 
 if __name__ == "__main__":
     main()

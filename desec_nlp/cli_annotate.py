@@ -1,34 +1,16 @@
 """``desec`` commands for hand coding: export/import with annotation tools, agreement, sampling, dictionaries.
 
 Plain click commands (not attached to a group here): ``desec_nlp.cli`` registers
-them. They do not import ``desec_nlp.cli`` (which imports them), so the two small
-helpers they share with it are repeated below.
+:data:`COMMANDS` on ``desec`` and :data:`CODEBOOK_COMMANDS` on ``desec codebook``.
 """
 from __future__ import annotations
 
-import functools
 import json
 
 import click
 
+from .cli_options import codebook_option, fail_cleanly
 from .codebook import load_codebook
-from .errors import DesecError
-
-
-def _fail_cleanly(func):
-    """Turn library errors into click errors (exit code 1, one line on stderr), as in ``desec_nlp.cli``."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except DesecError as exc:
-            raise click.ClickException(str(exc)) from None
-    return wrapper
-
-
-def _codebook_option(func):
-    return click.option("--codebook", "codebook_path", type=click.Path(dir_okay=False),
-                        help="Your own codebook YAML/JSON (default: the shipped one).")(func)
 
 
 @click.command("export")
@@ -39,8 +21,8 @@ def _codebook_option(func):
               help="Tasks file; the project configuration is written beside it.")
 @click.option("--model-version", default="desec_nlp", show_default=True,
               help="Name under which Label Studio shows the pre-annotations.")
-@_codebook_option
-@_fail_cleanly
+@codebook_option
+@fail_cleanly
 def export_tasks(tagged, tool, output, model_version, codebook_path):
     """Write TAGGED sentences (from 'desec classify') as pre-annotated tasks for an annotation tool.
 
@@ -69,8 +51,8 @@ def export_tasks(tagged, tool, output, model_version, codebook_path):
                                   "collaborative doccano export; default: the file name).")
 @click.option("--exclude-annotator", "excluded", multiple=True,
               help="Drop this account's labels, e.g. the doccano user who uploaded the pre-annotations.")
-@_codebook_option
-@_fail_cleanly
+@codebook_option
+@fail_cleanly
 def import_(file, tool, output, annotator, excluded, codebook_path):
     """Read finished annotations from an annotation tool's export FILE into desec's annotation format.
 
@@ -93,8 +75,8 @@ def import_(file, tool, output, annotator, excluded, codebook_path):
 @click.option("--json", "as_json", is_flag=True, help="Print the tables as JSON.")
 @click.option("--disagreements", "disagreements_path", type=click.Path(dir_okay=False),
               help="Write the sentences the coders disagree on here (CSV, or JSONL), for adjudication.")
-@_codebook_option
-@_fail_cleanly
+@codebook_option
+@fail_cleanly
 def agreement(files, as_json, disagreements_path, codebook_path):
     """Inter-coder agreement on the move and each frame: Cohen's kappa and Krippendorff's alpha.
 
@@ -135,8 +117,8 @@ def agreement(files, as_json, disagreements_path, codebook_path):
 @click.option("--seed", default=13, show_default=True, help="Random seed.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Where to write the picked records (JSONL, or CSV by extension).")
-@_codebook_option
-@_fail_cleanly
+@codebook_option
+@fail_cleanly
 def sample(tagged, size, strategy, strata, coded, seed, output, codebook_path):
     """Pick the N sentences of TAGGED (from 'desec classify') most worth coding next."""
     from .annotation_tools import tagged_records
@@ -161,7 +143,7 @@ def sample(tagged, size, strategy, strata, coded, seed, output, codebook_path):
 @click.option("--lang", help="Language of the cues for a dictionary (default: the codebook's first).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
 @click.pass_obj
-@_fail_cleanly
+@fail_cleanly
 def codebook_export(codebook_path, target, lang, output):
     """Export the active codebook's labels and examples, or its cue lists as a quanteda/LIWC dictionary."""
     from .atomic import write_text_atomic
@@ -185,7 +167,7 @@ def codebook_export(codebook_path, target, lang, output):
               help="Dictionary format (default: from the extension, .yml/.yaml or .dic).")
 @click.option("--lang", default="en", show_default=True, help="Language of the dictionary's entries.")
 @click.option("--name", help="Name of the new codebook.")
-@_fail_cleanly
+@fail_cleanly
 def codebook_import(dictionary, output, fmt, lang, name):
     """Make a codebook from a quanteda YAML or LIWC .dic DICTIONARY: one frame per category, one cue per entry.
 

@@ -1,14 +1,12 @@
 """``desec report``, ``desec shifts`` and ``desec kwic``: thin click wrappers over the reporting library.
 
-Register them on the main group *after* ``main`` and the shared decorators are defined
-(this module imports them from :mod:`desec_nlp.cli`), e.g. at the bottom of cli.py:
-``from .cli_report import kwic, report, shifts`` then ``main.add_command(report)`` ...
+Plain click commands: :mod:`desec_nlp.cli` registers them on ``desec``.
 """
 from __future__ import annotations
 
 import click
 
-from .cli import _fail_cleanly, codebook_option
+from .cli_options import codebook_option, fail_cleanly
 from .shifts import PAIRS
 from .tables import EXPORT_FORMATS
 
@@ -50,7 +48,7 @@ def _note_unassigned(result) -> None:
 @click.option("--bootstrap", "n_boot", default=1000, show_default=True, help="Bootstrap resamples (0: no interval).")
 @click.option("--seed", default=0, show_default=True, help="Seed of the bootstrap and of the example choice.")
 @codebook_option
-@_fail_cleanly
+@fail_cleanly
 def report(tagged, by, calendar, periods, pairs, group, output, fmt, long_form, plots_dir, html_path, n_boot, seed,
            codebook_path):
     """Moves, frames and the securitization balance (with a bootstrap interval) per period from TAGGED files.
@@ -90,7 +88,7 @@ def report(tagged, by, calendar, periods, pairs, group, output, fmt, long_form, 
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Also write every test as a table (csv, xlsx, ...).")
 @codebook_option
-@_fail_cleanly
+@fail_cleanly
 def shifts(tagged, by, calendar, periods, pairs, group, alpha, show_all, output, codebook_path):
     """List, in plain words, the significant changes of each frame and of the balance between periods."""
     from .report_job import compute_report
@@ -112,7 +110,7 @@ def shifts(tagged, by, calendar, periods, pairs, group, alpha, show_all, output,
 @click.option("--width", default=50, show_default=True, help="Characters of context on each side.")
 @click.option("--limit", default=0, help="Show at most this many lines (0: all).")
 @codebook_option
-@_fail_cleanly
+@fail_cleanly
 def kwic(query, tagged, regex, as_term, width, limit, codebook_path):
     """Keyword in context: QUERY (a word, phrase, regex, or a move/frame label) in TAGGED files, with date and source.
 

@@ -159,3 +159,18 @@ def test_model_trained_for_other_labels_is_refused(runner, tmp_path, data_dir):
     result = runner.invoke(main, ["classify", str(path), "--codebook",
                                   str(data_dir / "mini_codebook" / "codebook.yaml")])
     assert result.exit_code == 1 and "retrain" in result.stderr
+
+
+def test_split_datelines_makes_one_dated_document_per_piece(runner, tmp_path):
+    path = tmp_path / "book.txt"
+    path.write_text("Ciudad de México, viernes, 1º de diciembre de 2006\n\nPrimer discurso.\n\n"
+                    "Yautepec, Morelos, lunes, 8 de enero de 2007\n\nSegundo discurso.\n", encoding="utf-8")
+    base = ["classify", str(path), "--model", "rules", "--lang", "es", "--n-process", "1"]
+    whole = [json.loads(line) for line in runner.invoke(main, base).stdout.splitlines()]
+    result = runner.invoke(main, [*base, "--split-datelines"])
+    assert result.exit_code == 0, result.output
+    split = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {r["doc_id"] for r in whole} == {"book"}
+    assert [(r["doc_id"], r.get("date"), r["text"]) for r in split] == [
+        ("book#0000", "2006-12-01", "Primer discurso."), ("book#0001", "2007-01-08", "Segundo discurso.")]
+    assert "2 input unit(s) read: 2 classified" in result.stderr
