@@ -82,7 +82,7 @@ def _has_label(df: pd.DataFrame, kind: str, label: str) -> pd.Series:
 
 def kwic(df: pd.DataFrame, query: str, codebook: Codebook | None = None, regex: bool = False,
          as_term: bool = False, width: int = 50) -> pd.DataFrame:
-    """Keyword-in-context lines for a term, or for a label's cue spans, sorted by date.
+    """Keyword-in-context lines for a term, or for a label's cue spans, sorted by date (lines with a cue first).
 
     Parameters
     ----------
@@ -112,7 +112,9 @@ def kwic(df: pd.DataFrame, query: str, codebook: Codebook | None = None, regex: 
                          "match": text[start:end], "right": right + ("…" if end + width < len(text) else ""),
                          "negated": negated})
     lines = pd.DataFrame(rows, columns=KWIC_COLUMNS)
-    return lines.sort_values(["date", "doc_id"], kind="stable", ignore_index=True)
+    # Evidence first: lines with a cue span, then a label's sentences without one; each part by date.
+    return (lines.assign(_no_cue=lines["match"].eq("")).sort_values(["_no_cue", "date", "doc_id"], kind="stable")
+            .drop(columns="_no_cue").reset_index(drop=True))
 
 
 def _text(record: dict, key: str) -> str:

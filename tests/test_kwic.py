@@ -92,3 +92,12 @@ def test_pick_examples_prefers_sentences_with_cues_and_is_reproducible(records, 
                                                "peace_reconciliation"]
     assert examples.equals(pick_examples(records, mini, per_label=1, seed=3))
     assert len(pick_examples(records, mini, per_label=5)[lambda d: d["example_label"] == "war_military"]) == 2
+
+
+def test_label_lists_cue_spans_before_sentences_without_a_cue(records, mini):
+    model_only = {"id": "d4:0", "doc_id": "d4", "text": "Una decisión del modelo.", "move": "none",
+                        "frames": ["war_military"], "cues": [], "date": "1999-01-01", "source": "Archivo"}
+    lines = kwic(pd.concat([records, pd.DataFrame([model_only])], ignore_index=True), "war_military", mini)
+    assert list(lines["match"]) == ["guerra", "Ejército", "", ""]
+    assert list(lines["date"]) == ["2008-05-05", "2008-05-05", "1999-01-01", "2019-01-01"]
+    assert format_kwic(lines.head(2)).count("[no cue]") == 0  # --limit 2 shows the evidence
