@@ -13,9 +13,9 @@ from functools import lru_cache
 import numpy as np
 from spacy.attrs import IS_SPACE, LEMMA, LOWER, NORM, ORTH, SENT_START
 from spacy.language import Language
-from spacy.lookups import load_lookups
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
+from spacy.util import load_language_data, registry
 
 from .rules import CueHit, SentenceTag, clause_weights, decide_move, drop_blocked, is_negated
 
@@ -34,6 +34,16 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def lemma_table(lang: str) -> dict[str, str]:
+    """The lemma lookup table of spacy-lookups-data for ``lang`` as a plain dict ({} when there is none).
+
+    What ``spacy.lookups.load_lookups`` reads, without copying it into a ``Table``: that re-hashes
+    every one of the hundreds of thousands of forms and cost seconds of every start-up.
+    """
+    data = registry.lookups.get(lang) if lang in registry.lookups else {}
+    return load_language_data(data["lemma_lookup"]) if "lemma_lookup" in data else {}
+
+
 class Normalizer:
     """Set ``token.lemma_`` (lookup table of spacy-lookups-data) and ``token.norm_`` (lemma without accents).
 
@@ -42,9 +52,7 @@ class Normalizer:
     """
 
     def __init__(self, lang: str):
-        lookups = load_lookups(lang, ["lemma_lookup"], strict=False)
-        table = lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else {}
-        self._table = table
+        self._table = lemma_table(lang)
 
         vowels = "aeiouáéíóú"
 
