@@ -89,23 +89,36 @@ class _Features:
                 continue
             fast = _CountingVectorizer(transformer) if isinstance(transformer, TfidfVectorizer) else None
             self.parts.append((column, fast or transformer))
-        self.key = [_fingerprint(t) for _, t, _ in column_transformer.transformers_ if t != "drop"]
+        self.fitted = [t for _, t, _ in column_transformer.transformers_ if t != "drop"]
 
     def transform(self, rows: pd.DataFrame) -> sp.csr_matrix:
         blocks = [transformer.transform(rows[column].tolist()) for column, transformer in self.parts]
         return sp.hstack(blocks).tocsr()
 
 
-def _fingerprint(transformer) -> tuple:
-    """Enough of a fitted transformer to tell whether two were fitted to the same result."""
-    if isinstance(transformer, TfidfVectorizer):
-        return ("tfidf", repr(sorted(transformer.get_params().items())), tuple(sorted(transformer.vocabulary_.items())),
-                transformer.idf_.tobytes())
-    if hasattr(transformer, "steps"):
-        return tuple(_fingerprint(step) for _, step in transformer.steps)
-    state = {k: (v.tobytes() if isinstance(v, np.ndarray) else repr(v))
-             for k, v in vars(transformer).items() if k.endswith("_")}
-    return (type(transformer).__name__, repr(sorted(transformer.get_params().items())), repr(sorted(state.items())))
+def _same_fit(a, b) -> bool:
+    """Whether two fitted transformers have the same parameters and learned state.
+
+    Compared directly (dict and array equality run in C): fingerprinting the vocabularies
+    cost a second of every start-up.
+    """
+    if type(a) is not type(b) or repr(sorted(a.get_params(deep=False).items())) != \
+            repr(sorted(b.get_params(deep=False).items())):
+        return False
+    if hasattr(a, "steps"):
+        return len(a.steps) == len(b.steps) and all(_same_fit(x, y) for (_, x), (_, y) in zip(a.steps, b.steps))
+    if isinstance(a, TfidfVectorizer):
+        return a.vocabulary_ == b.vocabulary_ and _equal(a.idf_, b.idf_)
+    learned = sorted(k for k in vars(a) if k.endswith("_"))
+    return learned == sorted(k for k in vars(b) if k.endswith("_")) and \
+        all(_equal(getattr(a, k), getattr(b, k)) for k in learned)
+
+
+def _equal(x, y) -> bool:
+    if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+        return isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and x.dtype == y.dtype \
+            and x.shape == y.shape and x.tobytes() == y.tobytes()
+    return bool(x == y)
 
 
 class BatchPredictor:
@@ -121,8 +134,9 @@ class BatchPredictor:
         self.model = model
         self._move = _Features(model.move_model_.named_steps["features"])
         frames = _Features(model.frame_model_.named_steps["features"])
-        self._frames = self._move if frames.key == self._move.key else frames
-        del self._move.key, frames.key  # large; only needed for the comparison above
+        same = len(frames.fitted) == len(self._move.fitted) and \
+            all(_same_fit(a, b) for a, b in zip(self._move.fitted, frames.fitted))
+        self._frames = self._move if same else frames
 
     @property
     def shares_features(self) -> bool:
