@@ -47,6 +47,10 @@ class RecordWriter:
             self._csv.writeheader()
         self._csv.writerow(row)
 
+    def continue_csv(self, header: list[str], line_end: str) -> None:
+        """Go on writing under a CSV header already in the stream (a resumed run), with its line ends."""
+        self._csv = csv.DictWriter(self.stream, fieldnames=header, extrasaction="ignore", lineterminator=line_end)
+
 
 @contextlib.contextmanager
 def open_output(path: str | Path | None, append: bool = False) -> Iterator[IO[str]]:
