@@ -13,13 +13,23 @@ from .errors import CodebookError, DesecError, InputError, ModelError
 from .evaluate import cross_validate, evaluate_predictions, score
 from .pipeline import build_pipeline
 from .readers import ReadOptions, read_documents
-from .report_job import build_report, compute_report
 from .tagged import read_tagged
 from .tagger import Tagger
 from .training import train_model
 from .writers import write_records
 
 __version__ = "0.1.0"
+
+_LAZY = {"build_report": "report_job", "compute_report": "report_job"}  # matplotlib: import only when reporting
+
+
+def __getattr__(name: str):
+    """Import the reporting functions on first use: classifying should not pay for matplotlib."""
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Codebook", "CodebookError", "Cue", "DesecError", "Document", "InputError", "Label", "ModelError", "Problem",

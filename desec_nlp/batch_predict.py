@@ -5,19 +5,23 @@ Profiling ``desec classify`` showed most of its time in scikit-learn's
 sentence are built and looked up in pure Python, and the move and frame
 classifiers each did it once more. :class:`BatchPredictor` computes the feature
 matrix once per batch for both classifiers when their (identically fitted)
-feature steps are equal, and counts the character n-grams word by word through
-a cache: the n-grams of ``char_wb`` never cross a word, so a sentence's counts
-are the sum of its words' counts, and words repeat (Zipf). The counts then go
-through the vectorizer's own tf-idf weighting, so the matrix is the one
-scikit-learn would build, bit for bit (``tests/test_batch_predict.py``).
+feature steps are equal, and counts each column for the whole batch with a few
+C-level passes: the n-grams of ``char_wb`` never cross a word, so the batch's
+counts are (sentences x distinct words) times (distinct words x n-grams), with
+each word's n-grams cached (words repeat: Zipf); word n-grams and the evidence
+dicts are looked up with ``map`` over the batch's flattened tokens and keys.
+The counts then go through the vectorizer's own tf-idf weighting, so the matrix
+is the one scikit-learn would build, bit for bit (``tests/test_batch_predict.py``).
 """
 from __future__ import annotations
 
 from array import array
+from itertools import chain, repeat
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .model import SentenceClassifier
@@ -26,7 +30,7 @@ WORD_CACHE_SIZE = 300_000  # distinct words kept; cleared when full, so memory s
 
 
 class _CountingVectorizer:
-    """Term counts of a fitted TfidfVectorizer, then its own tf-idf step.
+    """Term counts of a fitted TfidfVectorizer for a whole batch, then its own tf-idf step.
 
     Falls back to ``vectorizer.transform`` for settings whose analysis is not the
     plain "lower-case, then n-grams" pipeline this class reproduces.
@@ -42,70 +46,157 @@ class _CountingVectorizer:
             else "per_word" if vectorizer.analyzer == "char_wb" and vectorizer.tokenizer is None \
             else "word_ngrams" if vectorizer.analyzer == "word" else "per_text"
         self.preprocess, self.tokenize = vectorizer.build_preprocessor(), vectorizer.build_tokenizer()
-        self._words: dict[str, array] = {}
+        self._words: dict[str, bytes] = {}  # word -> its n-grams' column indices (int32 bytes)
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
         if self.mode == "fallback":
             return sp.csr_matrix(self.vectorizer.transform(texts))
-        vocabulary, indices, indptr = self.vocabulary, array("i"), array("i", [0])
-        if self.mode == "per_word":
-            cache, analyze = self._words, self.analyze
-            for text in texts:
-                for word in text.split():  # lower() never adds or removes whitespace: same words as sklearn
-                    found = cache.get(word)
-                    if found is None:
-                        if len(cache) >= WORD_CACHE_SIZE:
-                            cache.clear()
-                        found = cache[word] = array("i", [vocabulary[g] for g in analyze(word) if g in vocabulary])
-                    indices.extend(found)
-                indptr.append(len(indices))
-        elif self.mode == "word_ngrams":
-            # scikit-learn's word n-grams (tokens of the preprocessed text, joined by a space), looked up
-            # with map() over zipped token lists instead of one Python-level join per n-gram
-            get, (low, high) = vocabulary.get, self.vectorizer.ngram_range
-            for text in texts:
-                tokens = self.tokenize(self.preprocess(text))
-                for n in range(low, high + 1):
-                    grams = tokens if n == 1 else map(" ".join, zip(*(tokens[i:] for i in range(n))))
-                    indices.extend([i for i in map(get, grams) if i is not None])
-                indptr.append(len(indices))
-        else:
-            for text in texts:
-                indices.extend([vocabulary[g] for g in self.analyze(text) if g in vocabulary])
-                indptr.append(len(indices))
-        counts = sp.csr_matrix((np.ones(len(indices)), np.frombuffer(indices, dtype=np.int32),
-                                np.frombuffer(indptr, dtype=np.int32)), shape=(len(texts), len(vocabulary)))
+        counts = self._char_counts(texts) if self.mode == "per_word" \
+            else self._word_counts(texts) if self.mode == "word_ngrams" else self._text_counts(texts)
         counts.sum_duplicates()  # also sorts the indices, as scikit-learn's counts are
         return sp.csr_matrix(self.vectorizer._tfidf.transform(counts, copy=False))
 
+    def _char_counts(self, texts: list[str]) -> sp.csr_matrix:
+        # ``char_wb`` n-grams never cross a word, so the counts are (texts x distinct words) times
+        # (distinct words x n-grams): Python runs once per distinct word of the batch, not per word.
+        words = list(map(str.split, texts))  # lower() never adds or removes whitespace: same words as sklearn
+        flat = list(chain.from_iterable(words))
+        distinct = list(dict.fromkeys(flat))
+        column = dict(zip(distinct, range(len(distinct))))
+        occurrences = _ones(np.fromiter(map(column.__getitem__, flat), np.int32, len(flat)),
+                            _indptr(map(len, words), len(words)), (len(texts), len(distinct)))
+        grams = [self._grams(word) for word in distinct]
+        indices = np.frombuffer(b"".join(grams), dtype=np.int32).copy()  # writable: scipy sorts in place
+        per_word = _ones(indices, _indptr((len(g) // 4 for g in grams), len(grams)), (len(distinct), len(self.vocabulary)))
+        occurrences.sum_duplicates()
+        per_word.sum_duplicates()
+        return sp.csr_matrix(occurrences @ per_word)  # sums of ones: exact integer counts
+
+    def _grams(self, word: str) -> bytes:
+        found = self._words.get(word)
+        if found is None:
+            if len(self._words) >= WORD_CACHE_SIZE:
+                self._words.clear()
+            vocabulary = self.vocabulary
+            found = self._words[word] = array("i", [vocabulary[g] for g in self.analyze(word)
+                                                    if g in vocabulary]).tobytes()
+        return found
+
+    def _word_counts(self, texts: list[str]) -> sp.csr_matrix:
+        # scikit-learn's word n-grams (tokens of the preprocessed text, joined by a space) of the whole
+        # batch at once: the n-grams of the concatenated tokens, minus those that span two texts
+        tokens = list(map(self.tokenize, map(self.preprocess, texts)))
+        flat = list(chain.from_iterable(tokens))
+        text_of = np.repeat(np.arange(len(texts)), list(map(len, tokens)))
+        get, (low, high) = self.vocabulary.get, self.vectorizer.ngram_range
+        rows, columns = [], []
+        for n in range(low, high + 1):
+            if len(flat) < n:
+                break
+            grams = flat if n == 1 else map(" ".join, zip(*(flat[i:] for i in range(n))))
+            found = np.fromiter(map(get, grams, repeat(-1)), np.int64, len(flat) - n + 1)
+            keep = (found >= 0) & (text_of[:len(found)] == text_of[n - 1:])
+            rows.append(text_of[:len(found)][keep])
+            columns.append(found[keep])
+        rows_, columns_ = (np.concatenate(rows), np.concatenate(columns)) if rows else ([], [])
+        return sp.csr_matrix((np.ones(len(rows_)), (rows_, columns_)), shape=(len(texts), len(self.vocabulary)))
+
+    def _text_counts(self, texts: list[str]) -> sp.csr_matrix:
+        vocabulary, indices = self.vocabulary, array("i")
+        lengths = []
+        for text in texts:
+            before = len(indices)
+            indices.extend([vocabulary[g] for g in self.analyze(text) if g in vocabulary])
+            lengths.append(len(indices) - before)
+        return _ones(np.frombuffer(indices, dtype=np.int32), _indptr(lengths, len(texts)),
+                     (len(texts), len(vocabulary)))
+
+
+def _indptr(lengths, count: int) -> np.ndarray:
+    indptr = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(lengths, np.int64, count), out=indptr[1:])
+    return indptr
+
+
+def _ones(indices: np.ndarray, indptr: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    return sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=shape)
+
+
+class _NumberDicts:
+    """A fitted ``DictVectorizer`` (then the rest of its pipeline) for dicts of numbers, for a whole batch.
+
+    The same matrix as ``DictVectorizer.transform``, built from the batch's keys and values in
+    a few C-level passes instead of a Python loop with type checks per entry; other value types
+    (strings, lists, None) go through the pipeline itself.
+    """
+
+    def __init__(self, pipeline):
+        self.pipeline = pipeline
+        self.vectorizer = pipeline.steps[0][1]
+        self.rest = [step for _, step in pipeline.steps[1:]]
+
+    @staticmethod
+    def applies_to(transformer) -> bool:
+        steps = getattr(transformer, "steps", None)
+        return bool(steps) and isinstance(steps[0][1], DictVectorizer) and steps[0][1].sparse
+
+    def transform(self, dicts: list[dict]):
+        values = list(chain.from_iterable(d.values() for d in dicts))
+        if not set(map(type, values)) <= {float, int}:
+            return self.pipeline.transform(dicts)
+        vocabulary = self.vectorizer.vocabulary_
+        columns = np.fromiter(map(vocabulary.get, chain.from_iterable(dicts), repeat(-1)), np.int64, len(values))
+        rows = np.repeat(np.arange(len(dicts)), list(map(len, dicts)))
+        keep = columns >= 0
+        X = sp.csr_array((np.asarray(values, dtype=self.vectorizer.dtype)[keep], (rows[keep], columns[keep])),
+                         shape=(len(dicts), len(vocabulary)), dtype=self.vectorizer.dtype)
+        X.sum_duplicates()  # none (keys are distinct); sorts the indices, as DictVectorizer does
+        for step in self.rest:
+            X = step.transform(X)
+        return X
+
 
 class _Features:
-    """The fitted ColumnTransformer of a model pipeline, with its text columns counted fast."""
+    """The fitted ColumnTransformer of a model pipeline, with its columns transformed a batch at a time."""
 
     def __init__(self, column_transformer):
         self.parts = []
         for name, transformer, column in column_transformer.transformers_:
             if transformer == "drop" or (name == "remainder" and not column):
                 continue
-            fast = _CountingVectorizer(transformer) if isinstance(transformer, TfidfVectorizer) else None
+            fast = _CountingVectorizer(transformer) if isinstance(transformer, TfidfVectorizer) \
+                else _NumberDicts(transformer) if _NumberDicts.applies_to(transformer) else None
             self.parts.append((column, fast or transformer))
-        self.key = [_fingerprint(t) for _, t, _ in column_transformer.transformers_ if t != "drop"]
+        self.fitted = [t for _, t, _ in column_transformer.transformers_ if t != "drop"]
 
     def transform(self, rows: pd.DataFrame) -> sp.csr_matrix:
         blocks = [transformer.transform(rows[column].tolist()) for column, transformer in self.parts]
-        return sp.hstack(blocks).tocsr()
+        return sp.csr_matrix(sp.hstack(blocks, format="csr"))
 
 
-def _fingerprint(transformer) -> tuple:
-    """Enough of a fitted transformer to tell whether two were fitted to the same result."""
-    if isinstance(transformer, TfidfVectorizer):
-        return ("tfidf", repr(sorted(transformer.get_params().items())), tuple(sorted(transformer.vocabulary_.items())),
-                transformer.idf_.tobytes())
-    if hasattr(transformer, "steps"):
-        return tuple(_fingerprint(step) for _, step in transformer.steps)
-    state = {k: (v.tobytes() if isinstance(v, np.ndarray) else repr(v))
-             for k, v in vars(transformer).items() if k.endswith("_")}
-    return (type(transformer).__name__, repr(sorted(transformer.get_params().items())), repr(sorted(state.items())))
+def _same_fit(a, b) -> bool:
+    """Whether two fitted transformers have the same parameters and learned state.
+
+    Compared directly (dict and array equality run in C): fingerprinting the vocabularies
+    cost a second of every start-up.
+    """
+    if type(a) is not type(b) or repr(sorted(a.get_params(deep=False).items())) != \
+            repr(sorted(b.get_params(deep=False).items())):
+        return False
+    if hasattr(a, "steps"):
+        return len(a.steps) == len(b.steps) and all(_same_fit(x, y) for (_, x), (_, y) in zip(a.steps, b.steps))
+    if isinstance(a, TfidfVectorizer):
+        return a.vocabulary_ == b.vocabulary_ and _equal(a.idf_, b.idf_)
+    learned = sorted(k for k in vars(a) if k.endswith("_"))
+    return learned == sorted(k for k in vars(b) if k.endswith("_")) and \
+        all(_equal(getattr(a, k), getattr(b, k)) for k in learned)
+
+
+def _equal(x, y) -> bool:
+    if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+        return isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and x.dtype == y.dtype \
+            and x.shape == y.shape and x.tobytes() == y.tobytes()
+    return bool(x == y)
 
 
 class BatchPredictor:
@@ -121,8 +212,9 @@ class BatchPredictor:
         self.model = model
         self._move = _Features(model.move_model_.named_steps["features"])
         frames = _Features(model.frame_model_.named_steps["features"])
-        self._frames = self._move if frames.key == self._move.key else frames
-        del self._move.key, frames.key  # large; only needed for the comparison above
+        same = len(frames.fitted) == len(self._move.fitted) and \
+            all(_same_fit(a, b) for a, b in zip(self._move.fitted, frames.fitted))
+        self._frames = self._move if same else frames
 
     @property
     def shares_features(self) -> bool:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import IS_SPACE, LEMMA, LOWER, NORM, ORTH, SENT_START
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, LOWER, NORM, ORTH, SENT_START, SPACY
 from spacy.language import Language
-from spacy.lookups import load_lookups
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
+from spacy.util import load_language_data, registry
 
 from .rules import CueHit, SentenceTag, clause_weights, decide_move, drop_blocked, is_negated
 
@@ -34,6 +35,16 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def lemma_table(lang: str) -> dict[str, str]:
+    """The lemma lookup table of spacy-lookups-data for ``lang`` as a plain dict ({} when there is none).
+
+    What ``spacy.lookups.load_lookups`` reads, without copying it into a ``Table``: that re-hashes
+    every one of the hundreds of thousands of forms and cost seconds of every start-up.
+    """
+    data = registry.lookups.get(lang) if lang in registry.lookups else {}
+    return load_language_data(data["lemma_lookup"]) if "lemma_lookup" in data else {}
+
+
 class Normalizer:
     """Set ``token.lemma_`` (lookup table of spacy-lookups-data) and ``token.norm_`` (lemma without accents).
 
@@ -42,9 +53,7 @@ class Normalizer:
     """
 
     def __init__(self, lang: str):
-        lookups = load_lookups(lang, ["lemma_lookup"], strict=False)
-        table = lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else {}
-        self._table = table
+        self._table = lemma_table(lang)
 
         vowels = "aeiouáéíóú"
 
@@ -103,14 +112,13 @@ def make_normalizer(nlp: Language, name: str) -> Normalizer:
     return Normalizer(nlp.lang)
 
 
-def _trim_space(span):
-    """Drop leading and trailing whitespace tokens; None when nothing but whitespace is left."""
-    start, end = span.start, span.end
-    while start < end and span.doc[start].is_space:
-        start += 1
-    while end > start and span.doc[end - 1].is_space:
-        end -= 1
-    return span.doc[start:end] if end > start else None
+class _Sentence(NamedTuple):
+    """A sentence's token range ``[start, end)`` without leading or trailing space, and its character range."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
 
 
 class RuleTagger:
@@ -127,33 +135,32 @@ class RuleTagger:
         self.negation_window = negation_window
 
     def __call__(self, doc: Doc) -> Doc:
-        sentences = [trimmed for sent in (doc.sents if doc.has_annotation("SENT_START") else [doc[:]])
-                     if (trimmed := _trim_space(sent)) is not None]
+        context = _DocArrays(doc)
+        sentences = context.sentences(doc.has_annotation("SENT_START"))
         by_sentence: list[list[CueHit]] = [[] for _ in sentences]
         starts = [sent.start for sent in sentences]
         # Each hit belongs to the (trimmed, non-overlapping) sentence that starts at or before it,
         # if it also ends inside it; a bisection instead of a scan of every hit for every sentence.
-        text = doc.text
+        spans = {}  # (start_char, end_char, label) -> the cue's span, reused as evidence (spaCy spans are dear)
         for span in doc.spans.get(CUES_KEY, []):
             start, end = span.start, span.end
             k = bisect_right(starts, start) - 1
             if k >= 0 and end <= sentences[k].end:
-                first, last = span.start_char, span.end_char  # text by offsets: Span.text builds Tokens
-                by_sentence[k].append(CueHit(*span.label_.split(":", 1), start, end, first, last, text[first:last]))
-        context = _DocArrays(doc)
+                first, last, full_label = span.start_char, span.end_char, span.label_
+                kind, label = full_label.split(":", 1)
+                by_sentence[k].append(CueHit(kind, label, start, end, first, last, context.text(start, end)))
+                spans[first, last, full_label] = span
         tags, evidence = [], []
         for sent, hits in zip(sentences, by_sentence):
-            tag = self.tag_sentence(doc, sent, hits, context)
+            tag = self.tag_sentence(sent, hits, context)
             tags.append(tag)
-            evidence.extend(doc.char_span(c["start"], c["end"], label=c["label"], alignment_mode="expand")
-                            for c in tag.cues)
-        doc.spans[EVIDENCE_KEY] = [span for span in evidence if span is not None]
+            evidence.extend(spans[c["start"], c["end"], c["label"]] for c in tag.cues)
+        doc.spans[EVIDENCE_KEY] = evidence
         doc._.desec = tags
         return doc
 
-    def tag_sentence(self, doc: Doc, sent, hits: list[CueHit], context: "_DocArrays | None" = None) -> SentenceTag:
-        context = context or _DocArrays(doc)
-        length_key = f"length:{min(len(sent) // 10, 6)}"
+    def tag_sentence(self, sent: _Sentence, hits: list[CueHit], context: "_DocArrays") -> SentenceTag:
+        length_key = f"length:{min((sent.end - sent.start) // 10, 6)}"
         if not hits:  # most sentences: no cue, so no rule to apply (same result as the general path)
             return SentenceTag(sent.start_char, sent.end_char, self.default_move, [], 1.0, [],
                                {length_key: 1.0, f"rule_move:{self.default_move}": 1.0},
@@ -188,25 +195,51 @@ class RuleTagger:
 class _DocArrays:
     """Per-doc token attributes read once as arrays, so sentences need no per-token Python loop.
 
-    ``breaks``: sorted indices of clause-break tokens; ``norm_text(start, end)``: the NORMs of
-    the non-space tokens in ``[start, end)`` joined by spaces.
+    ``sentences``: the sentence ranges without surrounding space; ``breaks``: sorted indices of
+    clause-break tokens; ``norm_text(start, end)``: the NORMs of the non-space tokens in
+    ``[start, end)`` joined by spaces; ``text(start, end)``: the text of a token range.
     """
 
     def __init__(self, doc: Doc):
-        strings = doc.vocab.strings
-        values = doc.to_array([ORTH, NORM, IS_SPACE]) if len(doc) else np.zeros((0, 3), dtype="uint64")
+        self.strings = doc.vocab.strings
+        values = doc.to_array([ORTH, NORM, IS_SPACE, IDX, LENGTH, SENT_START, SPACY]) if len(doc) \
+            else np.zeros((0, 7), dtype="uint64")
         orth, norm, space = values[:, 0], values[:, 1], values[:, 2].astype(bool)
+        self._orth, self._spacy = orth.tolist(), values[:, 6].tolist()
+        self._idx, self._length, self._sent_start = values[:, 3], values[:, 4], values[:, 5]
         self.breaks = np.flatnonzero((orth[:, None] == _BREAK_IDS).any(axis=1)).tolist()
-        kept = np.flatnonzero(~space)
-        self._norms = [strings[h] for h in norm[kept].tolist()]
+        self._kept = np.flatnonzero(~space)  # the non-space tokens
+        self._norms = [self.strings[h] for h in norm[self._kept].tolist()]
         # position in ``_norms`` of the first non-space token at or after each token index
         self._offsets = np.concatenate([[0], np.cumsum(~space)]).tolist()
+
+    def sentences(self, split: bool) -> list[_Sentence]:
+        """The sentences (``doc.sents``, or the whole doc without ``split``), leading and trailing space dropped."""
+        n = len(self._idx)
+        if not n:
+            return []
+        starts = np.concatenate([[0], np.flatnonzero(self._sent_start[1:] == 1) + 1 if split else []]).astype(np.int64)
+        ends = np.append(starts[1:], n)
+        kept = self._kept
+        first = np.searchsorted(kept, starts)  # first non-space token of each sentence (if inside it)
+        last = np.searchsorted(kept, ends) - 1  # last one
+        nonempty = first <= last
+        first, last = kept[first[nonempty]], kept[last[nonempty]]
+        start_chars = self._idx[first]
+        end_chars = self._idx[last] + self._length[last]
+        return list(map(_Sentence._make, zip(first.tolist(), (last + 1).tolist(), start_chars.tolist(),
+                                             end_chars.tolist())))
 
     def breaks_in(self, start: int, end: int) -> list[int]:
         return self.breaks[bisect_left(self.breaks, start):bisect_left(self.breaks, end)]
 
     def norm_text(self, start: int, end: int) -> str:
         return " ".join(self._norms[self._offsets[start]:self._offsets[end]])
+
+    def text(self, start: int, end: int) -> str:
+        """The text of tokens ``[start, end)``, as ``doc[start:end].text`` (without building Tokens)."""
+        strings, orth, spacy = self.strings, self._orth, self._spacy
+        return "".join(strings[orth[i]] + (" " if spacy[i] and i < end - 1 else "") for i in range(start, end))
 
 
 @Language.factory(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +29,12 @@ def normalise_date(value) -> str | None:
     """
     if value is None or (isinstance(value, float) and pd.isna(value)) or not str(value).strip():
         return None
-    text = str(value).strip()
+    return _normalise_date_text(str(value).strip())
+
+
+@lru_cache(maxsize=4096)
+def _normalise_date_text(text: str) -> str | None:
+    # pandas takes about 0.5 ms per call, and every speaker turn and table row of a source repeats its date
     iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2}).*", text)
     try:
         stamp = pd.to_datetime(text, dayfirst=not iso, errors="raise")

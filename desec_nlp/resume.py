@@ -132,8 +132,7 @@ class ResumableOutput:
             # Go on under the header already written (it was fixed by the first record), with its line ends.
             with open(self.partial, "rb") as raw:
                 ending = "\r\n" if raw.readline().endswith(b"\r\n") else "\n"
-            self.writer._csv = csv.DictWriter(self.stream, fieldnames=header, extrasaction="ignore",
-                                              lineterminator=ending)
+            self.writer.continue_csv(header, ending)
 
     def write(self, record: dict) -> None:
         """Write one record to ``OUT.partial`` and count it."""

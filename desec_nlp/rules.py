@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 SUBORDINATE_WEIGHT = 0.5
 
 
-@dataclass(frozen=True)
-class CueHit:
-    """A matched cue inside a sentence (token offsets are relative to the document)."""
+class CueHit(NamedTuple):
+    """A matched cue inside a sentence (token offsets are relative to the document).
+
+    A named tuple, not a frozen dataclass: hits are made and hashed by the million, and a
+    frozen dataclass pays a Python-level ``__init__`` and ``__hash__`` each time.
+    """
 
     kind: str
     label: str
@@ -26,7 +30,7 @@ class CueHit:
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class SentenceTag:
     """What the rules decide for one sentence, with the evidence behind each label."""
 

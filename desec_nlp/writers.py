@@ -12,6 +12,8 @@ from typing import IO, Iterable, Iterator
 from .atomic import atomic_path
 
 FORMATS = ("jsonl", "csv")
+# json.dumps(..., ensure_ascii=False) builds a new encoder on every call; one shared encoder is the same output
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
 CORE_COLUMNS = ["id", "doc_id", "sent_index", "text", "lang", "move", "frames", "confidence", "cues"]
 
 
@@ -31,19 +33,23 @@ class RecordWriter:
 
     def write(self, record: dict) -> None:
         if self.fmt == "jsonl":
-            self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.stream.write(_encode_json(record) + "\n")
             return
         row = dict(record)
         row["frames"] = ";".join(record.get("frames", []))
         for frame in self.frame_names:
             row[frame] = int(frame in record.get("frames", []))
-        row["cues"] = json.dumps(record.get("cues", []), ensure_ascii=False)
+        row["cues"] = _encode_json(record.get("cues", []))
         if self._csv is None:
             meta = [k for k in record if k not in CORE_COLUMNS and k not in self.frame_names]
             self._csv = csv.DictWriter(self.stream, fieldnames=CORE_COLUMNS + self.frame_names + meta,
                                        extrasaction="ignore", lineterminator="\r\n")  # RFC 4180; quotes fields with \r too
             self._csv.writeheader()
         self._csv.writerow(row)
+
+    def continue_csv(self, header: list[str], line_end: str) -> None:
+        """Go on writing under a CSV header already in the stream (a resumed run), with its line ends."""
+        self._csv = csv.DictWriter(self.stream, fieldnames=header, extrasaction="ignore", lineterminator=line_end)
 
 
 @contextlib.contextmanager

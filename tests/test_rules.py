@@ -60,3 +60,13 @@ def test_every_label_has_evidence_spans(rules_tagger):
 def test_matching_ignores_case_accents_and_inflection(rules_tagger):
     for text in ["LAS FUERZAS ARMADAS", "las Fuerzas Armadas", "la fuerza armada", "las fuerzas armadas"]:
         assert "war_military" in tag_one(rules_tagger, text, "es")["frames"], text
+
+
+def test_evidence_spans_match_the_cues_of_every_sentence(rules_tagger):
+    text = ("  Abrazos, no balazos.\n\nLas fuerzas armadas combaten al crimen organizado, pero la paz es fruto "
+            "de la justicia.  \n  \n")
+    doc = rules_tagger.pipeline("es")(text)
+    cues = [cue for tag in doc._.desec for cue in tag.cues]
+    assert cues and [(s.start_char, s.end_char, s.label_, s.text) for s in doc.spans["desec_evidence"]] == \
+        [(c["start"], c["end"], c["label"], c["text"]) for c in cues]
+    assert [text[t.start_char:t.end_char] for t in doc._.desec] == [s.text.strip() for s in doc.sents if s.text.strip()]
