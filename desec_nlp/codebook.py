@@ -142,17 +142,24 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         naming the file and the field that is wrong, with the allowed values.
     """
     path = Path(path) if path else default_codebook_path()
+    raw = read_yaml_mapping(path, "codebook", "a codebook must be a mapping with keys 'name', 'move', 'frames'")
+    return _parse(raw, path)
+
+
+def read_yaml_mapping(path: Path, what: str, shape: str) -> dict:
+    """Read a YAML (or JSON) file that must hold a mapping; every failure is a :class:`CodebookError`
+    naming the file, so codebooks and imported dictionaries fail the same clear way."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise CodebookError(f"{path}: codebook file not found") from None
+        raise CodebookError(f"{path}: {what} file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise CodebookError(f"{path}: cannot read codebook ({exc})") from None
+        raise CodebookError(f"{path}: cannot read {what} ({exc})") from None
     except yaml.YAMLError as exc:
         raise CodebookError(f"{path}: not valid YAML/JSON ({exc})") from None
     if not isinstance(raw, dict):
-        raise CodebookError(f"{path}: a codebook must be a mapping with keys 'name', 'move', 'frames'")
-    return _parse(raw, path)
+        raise CodebookError(f"{path}: {shape}")
+    return raw
 
 
 def _require(raw: dict, key: str, kind: type, path: Path, where: str = "") -> Any:

@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from .atomic import write_text_atomic
-from .codebook import Codebook, Cue, load_codebook
+from .codebook import Codebook, Cue, load_codebook, read_yaml_mapping
 from .components import strip_accents
 from .errors import CodebookError, DesecError
 
@@ -156,14 +156,7 @@ class DictionaryImport:
 def read_quanteda_yaml(path: str | Path) -> dict[str, list[str]]:
     """Categories and entries of a quanteda YAML dictionary; nested keys are joined (``a: {b: [...]}`` → ``a_b``)."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CodebookError(f"{path}: cannot read dictionary ({exc})") from None
-    except yaml.YAMLError as exc:
-        raise CodebookError(f"{path}: not valid YAML ({exc})") from None
-    if not isinstance(raw, dict):
-        raise CodebookError(f"{path}: a quanteda dictionary is a mapping of category: [entries]")
+    raw = read_yaml_mapping(path, "dictionary", "a quanteda dictionary is a mapping of category: [entries]")
     categories: dict[str, list[str]] = {}
 
     def walk(node: dict, prefix: str) -> None:

@@ -16,7 +16,7 @@ def render_model_card(meta: dict) -> str:
         f"- labels: moves {', '.join(meta['moves'])}; frames {', '.join(meta['frames'])}",
         f"- training data: {data.get('sentences')} sentences from {data.get('documents')} documents; "
         f"moves {data.get('moves')}",
-        f"- library versions: " + ", ".join(f"{k} {v}" for k, v in meta.get("library_versions", {}).items()),
+        "- library versions: " + ", ".join(f"{k} {v}" for k, v in meta.get("library_versions", {}).items()),
         f"- estimator: logistic regression on rule evidence + word and character n-grams "
         f"(move: calibrated multiclass; frames: one-vs-rest); parameters {meta.get('params')}",
         f"- trained with: `{meta.get('command', '')}`",

@@ -8,11 +8,18 @@ import pytest
 from desec_nlp import Tagger, load_codebook
 
 DATA = Path(__file__).parent / "data"
+MINI_CODEBOOK = DATA / "mini_codebook" / "codebook.yaml"  # a small codebook: two frames, few cues
 
 
 @pytest.fixture(scope="session")
 def codebook():
     return load_codebook()
+
+
+@pytest.fixture(scope="session")
+def mini():
+    """The small test codebook, loaded once."""
+    return load_codebook(MINI_CODEBOOK)
 
 
 @pytest.fixture(scope="session")

@@ -30,8 +30,9 @@ TEXT = "The government will deploy the army in the north. There will be no war, 
 
 
 @pytest.fixture(scope="module")
-def codebook():
-    return load_codebook(MINI)
+def codebook(mini):
+    """These tests use the small codebook under the shared fixture's name."""
+    return mini
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import matplotlib.image as mpimg
 import numpy as np
@@ -14,7 +13,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from desec_nlp import Tagger, load_codebook
+from desec_nlp import Tagger
 from desec_nlp.documents import Document
 from desec_nlp.html_report import highlight_sentence, label_colours, render_report
 from desec_nlp.kwic import pick_examples
@@ -23,14 +22,9 @@ from desec_nlp.plots import report_figures
 from desec_nlp.shifts import shift_tests
 from desec_nlp.tables import frame_table
 
-MINI = Path(__file__).parent / "data" / "mini_codebook" / "codebook.yaml"
 CALDERON = "Vamos a declarar la guerra con el Ejército. Hay que desplegar al ejército en Michoacán. Fin."
 AMLO = "Abrazos, no balazos. No vamos a declarar la guerra. Abrazos y becas."
 
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_codebook(MINI)
 
 
 @pytest.fixture(scope="module")

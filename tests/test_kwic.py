@@ -1,23 +1,17 @@
 """KWIC: accent- and case-insensitive terms, whole words, regexes, label cue spans re-anchored in the sentence."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from desec_nlp import Tagger, load_codebook
+from desec_nlp import Tagger
 from desec_nlp.documents import Document
 from desec_nlp.errors import InputError
 from desec_nlp.kwic import format_kwic, kwic, pick_examples, sentence_cue_spans, strip_accents
 
-MINI = Path(__file__).parent / "data" / "mini_codebook" / "codebook.yaml"
 DOC = "Hola amigos. Vamos a declarar la guerra con el Ejército. Abrazos, no balazos."
 
-
-@pytest.fixture(scope="module")
-def mini():
-    return load_codebook(MINI)
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,6 @@
 """Every input format, metadata sources, encodings and bad input (reported, never fatal)."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from accounting import classify_checked
