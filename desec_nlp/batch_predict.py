@@ -226,11 +226,9 @@ class BatchPredictor:
         if rows.empty:
             return [], [], []
         X = self._move.transform(rows)
-        move_proba = model.move_model_.named_steps["clf"].predict_proba(X)
+        moves, confidences = model.decide_moves(model.move_model_.named_steps["clf"].predict_proba(X))
         frame_X = X if self.shares_features else self._frames.transform(rows)
         frame_proba = model.frame_model_.named_steps["clf"].predict_proba(frame_X)
-        classes = model.move_model_.classes_
         frames = [[label for label, on in zip(model.frames, row) if on]
                   for row in (frame_proba >= model.frame_threshold).tolist()]
-        return ([str(classes[i]) for i in move_proba.argmax(axis=1)], frames,
-                [round(float(p), 3) for p in move_proba.max(axis=1)])
+        return moves, frames, confidences

@@ -1,22 +1,27 @@
 """The learned sentence classifier: move (multiclass) and frames (one-vs-rest), saved as a model directory.
 
-A model directory holds ``model.joblib`` (the estimators, compressed) and
+A model directory holds ``model.pkl.gz`` (the estimators: a gzip-compressed pickle) and
 ``meta.json`` (name, creation date, library versions,
 codebook name, version and fingerprint, labels, metrics, the command that
 produced them and the SHA-256 of the estimator file). Loading checks the
 metadata and the checksum before unpickling, and says what does not match.
 (skops' safe format was tried: it stores the n-gram vocabularies item by item
-and made a 120 MB model out of an 11 MB one.)
+and made a 120 MB model out of an 11 MB one. joblib was used first: its loader
+unpickles in pure Python, which took 7 of the 9 seconds a run needed to start;
+the standard library's C unpickler reads the same estimators in half a second.
+Like any pickle, load only models you trust: the checksum guards against a
+damaged or swapped file, not against a malicious author.)
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
+import pickle
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pandas as pd
 import sklearn
@@ -32,7 +37,7 @@ from .errors import ModelError
 from .features import FEATURE_COLUMNS, make_features
 
 SEED = 13
-MODEL_FILE = "model.joblib"
+MODEL_FILE = "model.pkl.gz"
 META_FILE = "meta.json"
 
 
@@ -48,6 +53,7 @@ class SentenceClassifier:
     C_move: float = 4.0
     C_frames: float = 2.0
     frame_threshold: float = 0.5
+    move_prior_power: float = 0.25
     meta: dict = field(default_factory=dict)
 
     def fit(self, rows: pd.DataFrame, moves: list[str], frames: list[list[str]]) -> "SentenceClassifier":
@@ -57,6 +63,12 @@ class SentenceClassifier:
             LogisticRegression(C=self.C_move, max_iter=3000, class_weight="balanced", random_state=SEED),
             method="sigmoid", cv=3)
         self.move_model_ = Pipeline([("features", make_features()), ("clf", move_estimator)]).fit(X, moves)
+        # Calibrated probabilities follow the training prior, in which "none" dominates; dividing by
+        # prior ** move_prior_power before the argmax trades a little "none" precision for move recall
+        # (document-grouped CV on the bundled corpus: move macro-F1 0.752 at power 0, 0.765 at 0.25,
+        # 0.762 at 0.5, 0.712 at 1). The reported confidence stays the calibrated probability.
+        prior = np.array([moves.count(label) for label in self.move_model_.classes_], dtype=float) / len(moves)
+        self.move_weights_ = prior ** -self.move_prior_power
         self.binarizer_ = MultiLabelBinarizer(classes=self.frames).fit([self.frames])
         Y = self.binarizer_.transform(frames)
         frame_estimator = OneVsRestClassifier(
@@ -72,12 +84,16 @@ class SentenceClassifier:
         if rows.empty:
             return [], [], []
         X = rows[FEATURE_COLUMNS]
-        move_proba = self.move_model_.predict_proba(X)
-        classes = self.move_model_.classes_
-        best = move_proba.argmax(axis=1)
+        moves, confidences = self.decide_moves(self.move_model_.predict_proba(X))
         frame_proba = self.frame_model_.predict_proba(X)
         frames = [[self.frames[j] for j in np.flatnonzero(row >= self.frame_threshold)] for row in frame_proba]
-        return [str(classes[i]) for i in best], frames, [round(float(p), 3) for p in move_proba.max(axis=1)]
+        return moves, frames, confidences
+
+    def decide_moves(self, move_proba: np.ndarray) -> tuple[list[str], list[float]]:
+        """The move of each row (argmax of the prior-weighted probabilities) and its calibrated probability."""
+        best = (move_proba * self.move_weights_).argmax(axis=1)
+        chosen = move_proba[np.arange(len(best)), best]
+        return [str(self.move_model_.classes_[i]) for i in best], [round(float(p), 3) for p in chosen]
 
 
 def _drop_pruned_vocabulary(features) -> None:
@@ -89,13 +105,15 @@ def _drop_pruned_vocabulary(features) -> None:
 
 
 def save_model(model: SentenceClassifier, directory: str | Path, codebook: Codebook, meta: dict) -> Path:
-    """Write ``model.joblib`` and ``meta.json`` into ``directory`` (atomically, file by file)."""
+    """Write ``model.pkl.gz`` and ``meta.json`` into ``directory`` (atomically, file by file)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     payload = {"move": model.move_model_, "frames": model.frame_model_, "frame_labels": list(model.frames),
-               "frame_threshold": model.frame_threshold}
+               "frame_threshold": model.frame_threshold, "move_weights": model.move_weights_}
     with atomic_path(directory / MODEL_FILE) as tmp:
-        joblib.dump(payload, tmp, compress=3)
+        # mtime=0: the same estimators give the same bytes, so a retrain reproduces the checksum
+        with open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as stream:
+            pickle.dump(payload, stream, protocol=5)
     checksum = _sha256(directory / MODEL_FILE)
     full_meta = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -104,7 +122,7 @@ def save_model(model: SentenceClassifier, directory: str | Path, codebook: Codeb
         "moves": list(model.moves), "frames": list(model.frames),
         "sha256": checksum,
         "params": {"C_move": model.C_move, "C_frames": model.C_frames, "frame_threshold": model.frame_threshold,
-                   "seed": SEED},
+                   "move_prior_power": model.move_prior_power, "seed": SEED},
         **meta,
     }
     write_text_atomic(directory / META_FILE, json.dumps(full_meta, indent=2, ensure_ascii=False) + "\n")
@@ -141,12 +159,16 @@ def load_model(directory: str | Path, codebook: Codebook) -> SentenceClassifier:
         raise ModelError(f"{model_path}: checksum differs from meta.json; the file is corrupt or was replaced. "
                          "Only load models from sources you trust; retrain with 'desec train'")
     try:
-        payload = joblib.load(model_path)
+        with gzip.open(model_path, "rb") as stream:
+            payload = pickle.load(stream)
     except Exception as exc:  # unpickling raises many types on damaged files
         raise ModelError(f"{model_path}: cannot load model ({exc.__class__.__name__}: {exc})") from None
+    params = meta.get("params", {})
     model = SentenceClassifier(list(codebook.move_names), list(payload["frame_labels"]),
-                               frame_threshold=payload["frame_threshold"], meta=meta)
+                               frame_threshold=payload["frame_threshold"],
+                               move_prior_power=params.get("move_prior_power", 0.0), meta=meta)
     model.move_model_, model.frame_model_ = payload["move"], payload["frames"]
+    model.move_weights_ = payload["move_weights"]
     return model
 
 

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from sklearn.model_selection import GroupShuffleSplit
 
 from desec_nlp import ModelError, Tagger, load_corpus
 from desec_nlp.evaluate import score
-from desec_nlp.model import META_FILE, load_model
+from desec_nlp.model import META_FILE, SentenceClassifier, load_model
 from desec_nlp.tagger import default_model_dir
 from desec_nlp.training import featurise, fit_classifier
 
@@ -64,3 +66,15 @@ def test_model_from_another_library_version_is_refused(tmp_path, codebook):
 def test_missing_model_directory_says_what_to_do(tmp_path, codebook):
     with pytest.raises(ModelError, match="desec train"):
         Tagger(codebook, model=tmp_path / "nothing")
+
+
+def test_move_decision_weighs_calibrated_probabilities_by_the_prior():
+    """A close call goes to the rarer move; the confidence stays the calibrated probability."""
+    model = SentenceClassifier(["securitizing", "desecuritizing", "none"], [])
+    model.move_model_ = SimpleNamespace(classes_=np.array(["desecuritizing", "none", "securitizing"]))
+    prior = np.array([0.15, 0.7, 0.15])
+    proba = np.array([[0.3, 0.4, 0.3], [0.1, 0.8, 0.1]])
+    model.move_weights_ = prior ** -0.25
+    assert model.decide_moves(proba) == (["desecuritizing", "none"], [0.3, 0.8])
+    model.move_weights_ = prior ** 0.0
+    assert model.decide_moves(proba)[0] == ["none", "none"]
