@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, LOWER, NORM, ORTH, SENT_START
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, LOWER, NORM, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
@@ -202,12 +202,11 @@ class _DocArrays:
 
     def __init__(self, doc: Doc):
         self.strings = doc.vocab.strings
-        values = doc.to_array([ORTH, NORM, IS_SPACE, IDX, LENGTH, SENT_START]) if len(doc) \
-            else np.zeros((0, 6), dtype="uint64")
+        values = doc.to_array([ORTH, NORM, IS_SPACE, IDX, LENGTH, SENT_START, SPACY]) if len(doc) \
+            else np.zeros((0, 7), dtype="uint64")
         orth, norm, space = values[:, 0], values[:, 1], values[:, 2].astype(bool)
-        self._text = doc.text
+        self._orth, self._spacy = orth.tolist(), values[:, 6].tolist()
         self._idx, self._length, self._sent_start = values[:, 3], values[:, 4], values[:, 5]
-        self._idx_list, self._length_list = self._idx.tolist(), self._length.tolist()
         self.breaks = np.flatnonzero((orth[:, None] == _BREAK_IDS).any(axis=1)).tolist()
         self._kept = np.flatnonzero(~space)  # the non-space tokens
         self._norms = [self.strings[h] for h in norm[self._kept].tolist()]
@@ -238,8 +237,9 @@ class _DocArrays:
         return " ".join(self._norms[self._offsets[start]:self._offsets[end]])
 
     def text(self, start: int, end: int) -> str:
-        """The text of tokens ``[start, end)``, as ``doc[start:end].text``: a slice of the doc's text."""
-        return self._text[self._idx_list[start]:self._idx_list[end - 1] + self._length_list[end - 1]]
+        """The text of tokens ``[start, end)``, as ``doc[start:end].text`` (without building Tokens)."""
+        strings, orth, spacy = self.strings, self._orth, self._spacy
+        return "".join(strings[orth[i]] + (" " if spacy[i] and i < end - 1 else "") for i in range(start, end))
 
 
 @Language.factory(
