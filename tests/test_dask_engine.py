@@ -71,3 +71,30 @@ def test_dask_gives_the_local_labels(inputs, tmp_path, rules_tagger):
     by_text = local_table.drop_duplicates("text").set_index("text")
     assert len(from_parquet) == 30
     assert list(from_parquet["move"]) == list(by_text.loc[from_parquet["text"], "move"])
+
+
+def test_gzipped_inputs_give_the_local_labels_and_a_truncated_one_is_reported(tmp_path, rules_tagger):
+    """A large gzipped JSONL stays one partition (no seeking in gzip); a truncated one keeps its whole lines."""
+    import gzip
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rows = [json.dumps({"id": f"g{i}", "text": SENTENCES[i % 4].format(i)}, ensure_ascii=False) for i in range(40)]
+    (folder / "rows.jsonl.gz").write_bytes(gzip.compress(("\n".join(rows) + "\n").encode("utf-8")))
+    whole = gzip.compress(("\n".join(f"Línea {i}: {SENTENCES[i % 4].format(i)}" for i in range(200)) + "\n")
+                          .encode("utf-8"))
+    (folder / "cut.txt.gz").write_bytes(whole[: len(whole) // 2])
+    options = ReadOptions(id_col="id")
+    partitions, problems = plan_partitions([str(folder)], partition_bytes=200)
+    assert not problems and all(p.kind == "files" for p in partitions)
+    out = tmp_path / "tagged"
+    summary = classify_dask([str(folder)], out, options, model="rules", n_workers=1, processes=False,
+                            partition_bytes=200)
+    local = tmp_path / "local.jsonl"
+    reference = classify_files([str(folder)], local, read_options=options, tagger=rules_tagger)
+    assert_counts_add_up(summary)
+    assert_counts_add_up(reference, local)
+    assert summary.reasons == reference.reasons == {"truncated_gzip": 1}
+    dask_table, local_table = read_tagged(out).set_index("id"), read_tagged(local).set_index("id")
+    assert sorted(dask_table.index) == sorted(local_table.index)
+    assert list(dask_table.loc[local_table.index, "move"]) == list(local_table["move"])
