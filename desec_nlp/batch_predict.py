@@ -228,7 +228,5 @@ class BatchPredictor:
         X = self._move.transform(rows)
         moves, confidences = model.decide_moves(model.move_model_.named_steps["clf"].predict_proba(X))
         frame_X = X if self.shares_features else self._frames.transform(rows)
-        frame_proba = model.frame_model_.named_steps["clf"].predict_proba(frame_X)
-        frames = [[label for label, on in zip(model.frames, row) if on]
-                  for row in (frame_proba >= model.frame_threshold).tolist()]
+        frames = model.decide_frames(model.frame_model_.named_steps["clf"].predict_proba(frame_X))
         return moves, frames, confidences

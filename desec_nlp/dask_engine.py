@@ -40,12 +40,12 @@ from typing import Iterable, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .compressed import format_suffix, is_gzip
+from .compressed import is_gzip
 from .documents import Document, Problem
 from .errors import DesecError, InputError
 from .metadata import load_sidecar
 from .readers import (ReadOptions, add_sidecar_meta, expand_inputs, input_format, json_line_units,
-                      read_documents, record_unit)
+                      read_documents, record_unit, table_delimiter)
 from .tagger import Tagger, UnitNumbering, batched
 
 PARTITION_BYTES = 16 * 2**20  # at most; smaller inputs are cut into about four partitions per worker
@@ -167,8 +167,7 @@ def _table_columns(path: Path) -> list[str]:
     try:
         with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as stream:
             if kind == "table":
-                return next(csv.reader(stream, delimiter="\t" if format_suffix(path) in (".tsv", ".tab") else ","),
-                            [])
+                return next(csv.reader(stream, delimiter=table_delimiter(path)), [])
             first = next((line for line in stream if line.strip()), "{}")
     except (OSError, EOFError, zlib.error, csv.Error):
         return []

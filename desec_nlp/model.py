@@ -85,15 +85,18 @@ class SentenceClassifier:
             return [], [], []
         X = rows[FEATURE_COLUMNS]
         moves, confidences = self.decide_moves(self.move_model_.predict_proba(X))
-        frame_proba = self.frame_model_.predict_proba(X)
-        frames = [[self.frames[j] for j in np.flatnonzero(row >= self.frame_threshold)] for row in frame_proba]
-        return moves, frames, confidences
+        return moves, self.decide_frames(self.frame_model_.predict_proba(X)), confidences
 
     def decide_moves(self, move_proba: np.ndarray) -> tuple[list[str], list[float]]:
         """The move of each row (argmax of the prior-weighted probabilities) and its calibrated probability."""
         best = (move_proba * self.move_weights_).argmax(axis=1)
         chosen = move_proba[np.arange(len(best)), best]
         return [str(self.move_model_.classes_[i]) for i in best], [round(float(p), 3) for p in chosen]
+
+    def decide_frames(self, frame_proba: np.ndarray) -> list[list[str]]:
+        """The frames of each row: those whose probability reaches ``frame_threshold``, in codebook order."""
+        return [[label for label, on in zip(self.frames, row) if on]
+                for row in (frame_proba >= self.frame_threshold).tolist()]
 
 
 def _drop_pruned_vocabulary(features) -> None:

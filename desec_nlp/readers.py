@@ -301,10 +301,14 @@ def _check_columns(path: Path, columns: list[str], options: ReadOptions) -> None
                          f"--text-col / --id-col", str(path), 1, "missing_column")
 
 
+def table_delimiter(path: Path) -> str:
+    """Tab for ``.tsv``/``.tab`` (gzipped or not), comma otherwise."""
+    return "\t" if format_suffix(path) in (".tsv", ".tab") else ","
+
+
 def read_table(path: Path, text: str, options: ReadOptions) -> Iterator[Document | Problem]:
     """CSV/TSV through the csv module, row by row, so a bad row costs one row and memory stays flat."""
-    delimiter = "\t" if format_suffix(path) in (".tsv", ".tab") else ","
-    reader = csv.DictReader(text.splitlines(keepends=True), delimiter=delimiter)
+    reader = csv.DictReader(text.splitlines(keepends=True), delimiter=table_delimiter(path))
     columns = list(reader.fieldnames or [])
     if not columns:
         yield Problem(str(path), None, "empty table (no header row)", "empty_file")
