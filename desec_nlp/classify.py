@@ -21,7 +21,7 @@ from .documents import Problem
 from .errors import DesecError
 from .parallel import tag_batches
 from .readers import ReadOptions, read_documents
-from .resume import ResumableOutput
+from .resume import RecordSink, ResumableOutput
 from .tagger import Tagger, UnitNumbering, batched
 from .writers import RecordWriter, open_output
 
@@ -112,7 +112,7 @@ def classify_files(inputs: Iterable[str], output: str | Path | None = None, fmt:
         if resume:
             raise DesecError("--resume needs an output file (-o OUT); standard output cannot be resumed")
         with open_output(None) as stream:
-            sink = _StreamSink(RecordWriter(stream, fmt, tagger.codebook.frame_names))
+            sink = RecordSink(RecordWriter(stream, fmt, tagger.codebook.frame_names))
             read = _run(inputs, sink, read_options, tagger, lang, batch_size, n_process, on_record)
     else:
         sink = ResumableOutput(output, fmt, tagger.codebook.frame_names,
@@ -137,7 +137,7 @@ def run_settings(inputs: list[str], fmt: str, read_options: ReadOptions, tagger:
     return json.loads(json.dumps(settings))
 
 
-def _run(inputs: list[str], sink, read_options: ReadOptions, tagger: Tagger, lang: str, batch_size: int,
+def _run(inputs: list[str], sink: RecordSink, read_options: ReadOptions, tagger: Tagger, lang: str, batch_size: int,
          n_process: int, on_record: Callable[[dict], None] | None) -> int:
     """Tag and write everything not yet done; returns the input units read (resumed ones included)."""
     numbering = UnitNumbering(read_options.unit, sink.counters)
@@ -157,22 +157,3 @@ def _run(inputs: list[str], sink, read_options: ReadOptions, tagger: Tagger, lan
         sink.save(consumed, force=False)
     sink.save(consumed)
     return consumed
-
-
-class _StreamSink:
-    """Standard output: the same bookkeeping as :class:`ResumableOutput`, nothing to resume."""
-
-    skip = 0
-
-    def __init__(self, writer: RecordWriter):
-        self.writer, self.records, self.classified, self.moves = writer, 0, 0, Counter()
-        self.counters: dict[str, int] = {}
-        self.problems: list[Problem] = []
-
-    def write(self, record: dict) -> None:
-        self.writer.write(record)
-        self.records += 1
-        self.moves[record["move"]] += 1
-
-    def save(self, consumed: int, force: bool = True) -> None:
-        """Nothing to checkpoint on a stream."""

@@ -41,7 +41,32 @@ def checkpoint_path(output: str | Path) -> Path:
     return Path(str(output) + ".partial.json")
 
 
-class ResumableOutput:
+class RecordSink:
+    """Where a run writes its records, with the counts its summary needs; on a stream, nothing to resume.
+
+    ``skip`` input items are already done (none here); ``save`` checkpoints (nothing to save here).
+    """
+
+    skip = 0
+
+    def __init__(self, writer: RecordWriter | None = None):
+        self.writer = writer
+        self.records, self.classified = 0, 0
+        self.moves: Counter = Counter()
+        self.counters: dict[str, int] = {}
+        self.problems: list[Problem] = []
+
+    def write(self, record: dict) -> None:
+        """Write one record and count it."""
+        self.writer.write(record)
+        self.records += 1
+        self.moves[record["move"]] += 1
+
+    def save(self, consumed: int, force: bool = True) -> None:
+        """Nothing to checkpoint on a stream."""
+
+
+class ResumableOutput(RecordSink):
     """``OUT.partial`` plus its checkpoint; see the module docstring.
 
     Parameters
@@ -71,12 +96,9 @@ class ResumableOutput:
 
     def __init__(self, output: str | Path, fmt: str, frame_names: list[str], settings: dict, resume: bool = False,
                  every: float = 2.0):
+        super().__init__()
         self.output, self.fmt, self.settings, self.every = Path(output), fmt, settings, every
         self.partial, self.checkpoint_file = partial_path(output), checkpoint_path(output)
-        self.skip, self.records, self.classified = 0, 0, 0
-        self.moves: Counter = Counter()
-        self.counters: dict[str, int] = {}
-        self.problems: list[Problem] = []
         state = self._load_state() if resume else None
         self.output.parent.mkdir(parents=True, exist_ok=True)
         if state is None:
@@ -133,12 +155,6 @@ class ResumableOutput:
             with open(self.partial, "rb") as raw:
                 ending = "\r\n" if raw.readline().endswith(b"\r\n") else "\n"
             self.writer.continue_csv(header, ending)
-
-    def write(self, record: dict) -> None:
-        """Write one record to ``OUT.partial`` and count it."""
-        self.writer.write(record)
-        self.records += 1
-        self.moves[record["move"]] += 1
 
     def save(self, consumed: int, force: bool = True) -> None:
         """Checkpoint: ``consumed`` input items are fully written (at most every ``every`` seconds unless forced)."""
