@@ -23,9 +23,13 @@ def parse_json_objects(lines: Iterable[str], path: str | Path) -> Iterator[tuple
 
 
 def read_json_objects(path: str | Path) -> Iterator[tuple[int, dict]]:
-    """:func:`parse_json_objects` over a UTF-8 file (a BOM is tolerated)."""
+    """:func:`parse_json_objects` over a UTF-8 file (a BOM is tolerated).
+
+    Lines end at "\n" only, as in :func:`desec_nlp.readers.read_jsonl`: a JSON string may hold
+    U+2028 or U+0085 unescaped, which ``str.splitlines`` would cut.
+    """
     try:
-        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+        lines = Path(path).read_text(encoding="utf-8-sig").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read file ({exc})", str(path)) from None
     yield from parse_json_objects(lines, path)

@@ -68,6 +68,15 @@ def test_jsonl_record_without_move_names_file_and_line(tmp_path):
     assert info.value.line == 3 and "['move']" in str(info.value) and str(path) in str(info.value)
 
 
+def test_jsonl_text_with_unicode_line_separators_is_one_record(tmp_path):
+    """desec classify writes U+2028 and U+0085 unescaped (valid JSON); they do not end a record."""
+    record = {**RECORDS[0], "text": "Primera parte\u2028segunda\u0085tercera"}
+    path = tmp_path / "t.jsonl"
+    path.write_text(records_to_string([record, RECORDS[1]], "jsonl", FRAMES), encoding="utf-8")
+    table = read_tagged(path)
+    assert len(table) == 2 and table["text"].iloc[0] == record["text"]
+
+
 def test_bad_json_line(tmp_path):
     path = tmp_path / "t.jsonl"
     path.write_text(json.dumps(RECORDS[0]) + "\n{oops\n", encoding="utf-8")
