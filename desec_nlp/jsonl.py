@@ -8,17 +8,28 @@ from typing import Iterable, Iterator
 from .errors import InputError
 
 
-def parse_json_objects(lines: Iterable[str], path: str | Path) -> Iterator[tuple[int, dict]]:
-    """Yield ``(line number, object)`` for every non-blank line; raise :class:`InputError` on the first bad one."""
-    for n, line in enumerate(lines, 1):
+def json_lines(lines: Iterable[str], first_line: int = 1) -> Iterator[tuple[int, dict | str]]:
+    """Yield ``(line number, object)`` for every non-blank line, or ``(line number, what is wrong)``.
+
+    The one parser of JSON lines: strict readers raise on the first error, the corpus reader
+    records it and goes on.
+    """
+    for n, line in enumerate(lines, first_line):
         if not line.strip():
             continue
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON ({exc.msg}); fix or remove the line", str(path), n) from None
-        if not isinstance(value, dict):
-            raise InputError("each line must be a JSON object", str(path), n)
+            yield n, f"malformed JSON ({exc.msg} at column {exc.colno}); fix or remove the line"
+            continue
+        yield n, value if isinstance(value, dict) else 'each line must be a JSON object like {"text": ...}'
+
+
+def parse_json_objects(lines: Iterable[str], path: str | Path) -> Iterator[tuple[int, dict]]:
+    """Yield ``(line number, object)`` for every non-blank line; raise :class:`InputError` on the first bad one."""
+    for n, value in json_lines(lines):
+        if isinstance(value, str):
+            raise InputError(value, str(path), n)
         yield n, value
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import glob
-import json
 import os
 import re
 import sys
@@ -27,6 +26,7 @@ from typing import Iterable, Iterator
 from .compressed import format_suffix, input_stem, is_gzip, read_input_bytes
 from .documents import Document, Problem
 from .errors import InputError
+from .jsonl import json_lines
 from .markup import html_paragraphs, markdown_paragraphs
 from .metadata import clean_meta, date_from_filename, dateline_date, load_sidecar, split_front_matter
 
@@ -348,19 +348,9 @@ def read_jsonl(path: Path, text: str, options: ReadOptions) -> Iterator[Document
 def json_line_units(path: Path, lines: Iterable[str], options: ReadOptions,
                     first_line: int = 1) -> Iterator[Document | Problem]:
     """One unit per non-blank JSON line (numbered from ``first_line``): its Document, or why it is skipped."""
-    for n, line in enumerate(lines, first_line):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Problem(str(path), n, f"malformed JSON ({exc.msg} at column {exc.colno}); fix or remove the line",
-                          "malformed_line")
-            continue
-        if not isinstance(row, dict):
-            yield Problem(str(path), n, "a JSONL line must be an object like {\"text\": ...}", "malformed_line")
-            continue
-        yield record_unit(path, row, n, options)
+    for n, value in json_lines(lines, first_line):
+        yield (Problem(str(path), n, value, "malformed_line") if isinstance(value, str)
+               else record_unit(path, value, n, options))
 
 
 def record_unit(path: Path, row: dict, line: int, options: ReadOptions) -> Document | Problem:
