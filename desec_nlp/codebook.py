@@ -17,7 +17,8 @@ import yaml
 
 from .errors import CodebookError
 
-# block: a longer phrase in which a frame's cue has an unrelated sense ("war of words");
+# block: a longer phrase in which a frame's cue has an unrelated sense ("war of words"),
+# or, labelled "negation", in which a negator negates nothing ("not only ... but also");
 # sentence_block: a context word that cancels a frame's cues in the whole sentence
 # (armed forces delivering vaccines are not war_military).
 CUE_KINDS = ("frame", "move", "trigger", "block", "sentence_block")
@@ -211,7 +212,7 @@ def _parse(raw: dict, path: Path) -> Codebook:
         adversative=tuple(str(x).lower() for x in rules_raw.get("adversative", [])),
     )
     names = {"move": {m.name for m in moves}, "frame": {f.name for f in frames},
-             "block": {f.name for f in frames}, "sentence_block": {f.name for f in frames},
+             "block": {f.name for f in frames} | {"negation"}, "sentence_block": {f.name for f in frames},
              "trigger": set(TRIGGER_LABELS)}
     cues = []
     for lang, rel in (raw.get("lexicon") or {}).items():

@@ -48,8 +48,9 @@ def drop_blocked(hits: list[CueHit]) -> list[CueHit]:
     """Remove cues used in unrelated senses.
 
     A frame or move cue inside a block phrase for that frame is dropped ("war of
-    words"); a sentence_block cue drops the frame's cues in the whole sentence
-    ("soldiers delivered vaccines").
+    words"), and so is a negator inside a "negation" block ("no sólo ... sino", "not
+    only"): it adds, it does not flip. A sentence_block cue drops the frame's cues in
+    the whole sentence ("soldiers delivered vaccines").
     """
     blocks = [h for h in hits if h.kind == "block"]
     context = {h.label for h in hits if h.kind == "sentence_block"}
@@ -63,7 +64,7 @@ def drop_blocked(hits: list[CueHit]) -> list[CueHit]:
                    for b in blocks)
 
     return [h for h in hits if h.kind not in ("block", "sentence_block")
-            and not (h.kind in ("frame", "move") and blocked(h))]
+            and not (h.kind in ("frame", "move", "trigger") and blocked(h))]
 
 
 def is_negated(hit: CueHit, negator_ends: list[int], window: int, breaks: list[int]) -> bool:

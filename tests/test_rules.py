@@ -12,6 +12,9 @@ from conftest import tag_one
     ("We will not declare war on anyone.", "en", "desecuritizing"),
     ("The military will no longer patrol the streets.", "en", "desecuritizing"),
     ("El Ejército ya no va a patrullar las calles.", "es", "desecuritizing"),
+    # "not only" adds, it does not negate
+    ("No sólo enviamos al Ejército a las calles, también a la frontera.", "es", "securitizing"),
+    ("We not only sent the army into the streets but to the border too.", "en", "securitizing"),
     # a mixed sentence takes the move of its main claim
     ("Although he promised hugs, he deployed the army.", "en", "securitizing"),
     ("Aunque prometió abrazos, desplegó al Ejército.", "es", "securitizing"),
