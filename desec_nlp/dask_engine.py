@@ -75,24 +75,45 @@ def plan_partitions(inputs: Iterable[str], partition_bytes: int = PARTITION_BYTE
         if isinstance(path, Problem):
             problems.append(path)
             continue
-        suffix, length = path.suffix.lower(), path.stat().st_size
-        if suffix in (".parquet", ".pq"):
-            metadata = pq.ParquetFile(path).metadata
-            first = 1
-            for index in range(metadata.num_row_groups):
-                partitions.append(Partition("row_group", (str(path),), index, 0, first))
-                first += metadata.row_group(index).num_rows
-        elif input_format(path) == "jsonl" and not is_gzip(path) and length > partition_bytes:  # gzip: no seeking
-            partitions.extend(_line_ranges(path, partition_bytes))
-        else:
-            if group and size + length > partition_bytes:
-                partitions.append(Partition("files", tuple(group)))
-                group, size = [], 0
-            group.append(str(path))
-            size += length
+        try:
+            own, length = _own_partitions(path, partition_bytes)
+        except (OSError, pa.ArrowException) as exc:
+            problems.append(_unreadable(path, exc))
+            continue
+        if own is not None:
+            partitions.extend(own)
+            continue
+        if group and size + length > partition_bytes:
+            partitions.append(Partition("files", tuple(group)))
+            group, size = [], 0
+        group.append(str(path))
+        size += length
     if group:
         partitions.append(Partition("files", tuple(group)))
     return partitions, problems
+
+
+def _own_partitions(path: Path, partition_bytes: int) -> tuple[list[Partition] | None, int]:
+    """The partitions a file is split into (Parquet row groups, line ranges of a large JSONL), or None
+    for a file that shares a partition with others; and the file's size."""
+    length = path.stat().st_size
+    if path.suffix.lower() in (".parquet", ".pq"):
+        metadata = pq.ParquetFile(path).metadata
+        own, first = [], 1
+        for index in range(metadata.num_row_groups):
+            own.append(Partition("row_group", (str(path),), index, 0, first))
+            first += metadata.row_group(index).num_rows
+        return own, length
+    if input_format(path) == "jsonl" and not is_gzip(path) and length > partition_bytes:  # gzip: no seeking
+        return list(_line_ranges(path, partition_bytes)), length
+    return None, length
+
+
+def _unreadable(path: Path, exc: Exception) -> Problem:
+    """The Problem of a file that could not be opened, or whose Parquet metadata could not be read."""
+    what = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return Problem(str(path), None, f"cannot read file ({what}); check that you may read it (ls -l; chmod u+r "
+                                    "FILE) and that it is complete, or leave it out", "unreadable_file")
 
 
 def _input_files(inputs: Iterable[str]) -> Iterator[Path | Problem]:
@@ -125,13 +146,19 @@ def read_partition(partition: Partition, options: ReadOptions) -> Iterator[Docum
         return
     path = Path(partition.paths[0])
     sidecar = load_sidecar(options.sidecar) if options.sidecar else {}
+    try:
+        if partition.kind == "row_group":
+            rows = pq.ParquetFile(path).read_row_group(partition.start).to_pylist()
+        else:
+            with open(path, "rb") as stream:
+                stream.seek(partition.start)
+                data = stream.read(partition.stop - partition.start).decode("utf-8", errors="replace")
+    except (OSError, pa.ArrowException) as exc:  # changed or removed since the plan was made
+        yield _unreadable(path, exc)
+        return
     if partition.kind == "row_group":
-        table = pq.ParquetFile(path).read_row_group(partition.start)
-        units = (record_unit(path, row, partition.first_line + i, options) for i, row in enumerate(table.to_pylist()))
+        units = (record_unit(path, row, partition.first_line + i, options) for i, row in enumerate(rows))
     else:
-        with open(path, "rb") as stream:
-            stream.seek(partition.start)
-            data = stream.read(partition.stop - partition.start).decode("utf-8", errors="replace")
         units = json_line_units(path, data.split("\n"), options, partition.first_line)
     for item in units:
         if isinstance(item, Document):

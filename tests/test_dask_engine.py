@@ -98,3 +98,28 @@ def test_gzipped_inputs_give_the_local_labels_and_a_truncated_one_is_reported(tm
     dask_table, local_table = read_tagged(out).set_index("id"), read_tagged(local).set_index("id")
     assert sorted(dask_table.index) == sorted(local_table.index)
     assert list(dask_table.loc[local_table.index, "move"]) == list(local_table["move"])
+
+
+def test_unreadable_and_damaged_inputs_are_reported_and_the_rest_is_classified(inputs, tmp_path, monkeypatch):
+    """A JSONL that cannot be opened (permissions) and a file that is not Parquet: Problems, not a failed run."""
+    import builtins
+
+    folder, _ = inputs
+    (folder / "broken.parquet").write_bytes(b"this is not a parquet file")
+    denied = folder / "rows.jsonl"
+    real_open = builtins.open
+
+    def guarded(file, *args, **kwargs):
+        if str(file) == str(denied):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+    monkeypatch.setattr(builtins, "open", guarded)
+    out = tmp_path / "tagged"
+    summary = classify_dask([str(folder)], out, ReadOptions(id_col="id"), model="rules", n_workers=1,
+                            processes=False, partition_bytes=900)
+    assert_counts_add_up(summary)
+    assert (summary.read, summary.classified, summary.reasons) == (17, 15, {"unreadable_file": 2})  # 3 files x 5 turns
+    reasons = {p.path.split("/")[-1]: p.reason for p in summary.problems}
+    assert "Permission denied" in reasons["rows.jsonl"] and "chmod u+r" in reasons["rows.jsonl"]
+    assert "broken.parquet" in reasons
+    assert len(read_tagged(out)) == summary.records
