@@ -1,8 +1,8 @@
-"""spaCy pipeline components: a lemma normaliser and the rule tagger.
+"""spaCy pipeline components: a lemma normaliser, the cue ruler and the rule tagger.
 
-Both are registered factories with JSON-serialisable configs, so a pipeline
+All are registered factories with JSON-serialisable configs, so a pipeline
 saved with ``nlp.to_disk`` carries its rules (the cue patterns travel with the
-SpanRuler) and reloads without the codebook file.
+cue ruler, a SpanRuler) and reloads without the codebook file.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, LOWER, NORM, ORTH, SENT_START, SPACY
 from spacy.language import Language
+from spacy.pipeline import SpanRuler
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.util import load_language_data, registry
@@ -25,8 +26,9 @@ EVIDENCE_KEY = "desec_evidence"
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
 _BREAK_IDS = np.array([get_string_id(b) for b in sorted(CLAUSE_BREAKS)], dtype="uint64")
 
-if not Doc.has_extension("desec"):
-    Doc.set_extension("desec", default=None)
+for _extension in ("desec", CUES_KEY):
+    if not Doc.has_extension(_extension):
+        Doc.set_extension(_extension, default=None)
 
 
 def strip_accents(text: str) -> str:
@@ -112,6 +114,34 @@ def make_normalizer(nlp: Language, name: str) -> Normalizer:
     return Normalizer(nlp.lang)
 
 
+class CueRuler(SpanRuler):
+    """spaCy's SpanRuler (same patterns, matching and serialisation) that keeps its matches as plain tuples.
+
+    Writes ``doc._.desec_cues``: the distinct ``(start, end, label)`` of the matches, in the order
+    the SpanRuler sorts its spans. The rule tagger needs nothing more, and building a spaCy
+    ``Span`` per match (then reading it back) cost it eight times what matching does.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._require_patterns()
+        matches = []
+        for matcher in (self.matcher, self.phrase_matcher):
+            if len(matcher):  # an empty matcher warns (W036) on every doc
+                matches.extend(matcher(doc))
+        labels = self._match_label_id_map
+        distinct = {(start, end, labels[m]["label"], labels[m]["id"]) for m, start, end in matches if start != end}
+        # Spans sort by (start_char, end_char, label hash, kb_id, span id hash); token offsets order as characters do
+        ordered = sorted(distinct, key=lambda m: (m[0], m[1], get_string_id(m[2]), get_string_id(m[3])))
+        doc._.desec_cues = [(start, end, label) for start, end, label, _ in ordered]
+        return doc
+
+
+@Language.factory("desec_cue_ruler", default_config={"phrase_matcher_attr": None, "validate": False})
+def make_cue_ruler(nlp: Language, name: str, phrase_matcher_attr: str | None, validate: bool) -> CueRuler:
+    return CueRuler(nlp, name, spans_key=None, phrase_matcher_attr=phrase_matcher_attr, validate=validate,
+                    scorer=None)
+
+
 class _Sentence(NamedTuple):
     """A sentence's token range ``[start, end)`` without leading or trailing space, and its character range."""
 
@@ -122,11 +152,12 @@ class _Sentence(NamedTuple):
 
 
 class RuleTagger:
-    """Apply the codebook's decision rules to the cue spans of each sentence.
+    """Apply the codebook's decision rules to the cues of each sentence.
 
-    Writes ``doc._.desec``: one :class:`~desec_nlp.rules.SentenceTag` per sentence
-    (the whole doc when no sentence boundaries are set, i.e. ``--unit row``), and
-    ``doc.spans["desec_evidence"]``: the cue spans that back the labels.
+    Reads the cue ruler's ``doc._.desec_cues``; writes ``doc._.desec``: one
+    :class:`~desec_nlp.rules.SentenceTag` per sentence (the whole doc when no sentence
+    boundaries are set, i.e. ``--unit row``), and ``doc.spans["desec_evidence"]``: the cue
+    spans that back the labels.
     """
 
     def __init__(self, directions: dict[str, int], default_move: str, negation_window: int):
@@ -141,21 +172,13 @@ class RuleTagger:
         starts = [sent.start for sent in sentences]
         # Each hit belongs to the (trimmed, non-overlapping) sentence that starts at or before it,
         # if it also ends inside it; a bisection instead of a scan of every hit for every sentence.
-        spans = {}  # (start_char, end_char, label) -> the cue's span, reused as evidence (spaCy spans are dear)
-        for span in doc.spans.get(CUES_KEY, []):
-            start, end = span.start, span.end
+        for start, end, full_label in doc._.desec_cues or ():
             k = bisect_right(starts, start) - 1
             if k >= 0 and end <= sentences[k].end:
-                first, last, full_label = span.start_char, span.end_char, span.label_
                 kind, label = full_label.split(":", 1)
-                by_sentence[k].append(CueHit(kind, label, start, end, first, last, context.text(start, end)))
-                spans[first, last, full_label] = span
-        tags, evidence = [], []
-        for sent, hits in zip(sentences, by_sentence):
-            tag = self.tag_sentence(sent, hits, context)
-            tags.append(tag)
-            evidence.extend(spans[c["start"], c["end"], c["label"]] for c in tag.cues)
-        doc.spans[EVIDENCE_KEY] = evidence
+                by_sentence[k].append(CueHit(kind, label, start, end))
+        tags = [self.tag_sentence(sent, hits, context) for sent, hits in zip(sentences, by_sentence)]
+        doc.spans[EVIDENCE_KEY] = [doc.char_span(c["start"], c["end"], c["label"]) for tag in tags for c in tag.cues]
         doc._.desec = tags
         return doc
 
@@ -176,8 +199,9 @@ class RuleTagger:
         weights = clause_weights(labelled, concessive, adversative, breaks)
         move, confidence, scores = decide_move(labelled, weights, negated, self.directions, self.default_move)
         frames = sorted({h.label for h in labelled if h.kind == "frame"})
-        cues = [{"label": f"{h.kind}:{h.label}", "text": h.text, "start": h.start_char, "end": h.end_char,
-                 "negated": h in negated} for h in labelled]
+        cues = [{"label": f"{h.kind}:{h.label}", "text": context.text(h.start, h.end),
+                 "start": context.start_char(h.start), "end": context.end_char(h.end), "negated": h in negated}
+                for h in labelled]
         features = {length_key: 1.0}
         for h in hits:
             key = f"{h.kind}:{h.label}"
@@ -197,7 +221,8 @@ class _DocArrays:
 
     ``sentences``: the sentence ranges without surrounding space; ``breaks``: sorted indices of
     clause-break tokens; ``norm_text(start, end)``: the NORMs of the non-space tokens in
-    ``[start, end)`` joined by spaces; ``text(start, end)``: the text of a token range.
+    ``[start, end)`` joined by spaces; ``text(start, end)``, ``start_char(start)`` and
+    ``end_char(end)``: the text and character offsets of a token range.
     """
 
     def __init__(self, doc: Doc):
@@ -207,6 +232,7 @@ class _DocArrays:
         orth, norm, space = values[:, 0], values[:, 1], values[:, 2].astype(bool)
         self._orth, self._spacy = orth.tolist(), values[:, 6].tolist()
         self._idx, self._length, self._sent_start = values[:, 3], values[:, 4], values[:, 5]
+        self._starts, self._ends = self._idx.tolist(), (self._idx + self._length).tolist()
         self.breaks = np.flatnonzero((orth[:, None] == _BREAK_IDS).any(axis=1)).tolist()
         self._kept = np.flatnonzero(~space)  # the non-space tokens
         self._norms = [self.strings[h] for h in norm[self._kept].tolist()]
@@ -235,6 +261,12 @@ class _DocArrays:
 
     def norm_text(self, start: int, end: int) -> str:
         return " ".join(self._norms[self._offsets[start]:self._offsets[end]])
+
+    def start_char(self, start: int) -> int:
+        return self._starts[start]
+
+    def end_char(self, end: int) -> int:
+        return self._ends[end - 1]
 
     def text(self, start: int, end: int) -> str:
         """The text of tokens ``[start, end)``, as ``doc[start:end].text`` (without building Tokens)."""
