@@ -16,7 +16,7 @@ from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, LOWER, NORM, ORTH, SENT_ST
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.strings import get_string_id
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import load_language_data, registry
 
 from .rules import CueHit, SentenceTag, clause_weights, decide_move, drop_blocked, is_negated
@@ -122,18 +122,27 @@ class CueRuler(SpanRuler):
     ``Span`` per match (then reading it back) cost it eight times what matching does.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sort_keys: dict[int, tuple[int, int, str]] = {}  # match id -> (label hash, span id hash, label)
+
     def __call__(self, doc: Doc) -> Doc:
         self._require_patterns()
         matches = []
         for matcher in (self.matcher, self.phrase_matcher):
             if len(matcher):  # an empty matcher warns (W036) on every doc
                 matches.extend(matcher(doc))
-        labels = self._match_label_id_map
-        distinct = {(start, end, labels[m]["label"], labels[m]["id"]) for m, start, end in matches if start != end}
+        keys = self._sort_keys
+        distinct = {(start, end) + (keys.get(m) or self._sort_key(m)) for m, start, end in matches if start != end}
         # Spans sort by (start_char, end_char, label hash, kb_id, span id hash); token offsets order as characters do
-        ordered = sorted(distinct, key=lambda m: (m[0], m[1], get_string_id(m[2]), get_string_id(m[3])))
-        doc._.desec_cues = [(start, end, label) for start, end, label, _ in ordered]
+        doc._.desec_cues = [(start, end, label) for start, end, _, _, label in sorted(distinct)]
         return doc
+
+    def _sort_key(self, match_id: int) -> tuple[int, int, str]:
+        # a match id is the hash of its (label, id) pair, so what it maps to never changes
+        entry = self._match_label_id_map[match_id]
+        key = self._sort_keys[match_id] = (get_string_id(entry["label"]), get_string_id(entry["id"]), entry["label"])
+        return key
 
 
 @Language.factory("desec_cue_ruler", default_config={"phrase_matcher_attr": None, "validate": False})
@@ -177,17 +186,23 @@ class RuleTagger:
             if k >= 0 and end <= sentences[k].end:
                 kind, label = full_label.split(":", 1)
                 by_sentence[k].append(CueHit(kind, label, start, end))
-        tags = [self.tag_sentence(sent, hits, context) for sent, hits in zip(sentences, by_sentence)]
-        doc.spans[EVIDENCE_KEY] = [doc.char_span(c["start"], c["end"], c["label"]) for tag in tags for c in tag.cues]
+        tags, evidence = [], []
+        for sent, hits in zip(sentences, by_sentence):
+            tag, cited = self.tag_sentence(sent, hits, context)
+            tags.append(tag)
+            evidence.extend(Span(doc, h.start, h.end, cue["label"]) for h, cue in zip(cited, tag.cues))
+        doc.spans[EVIDENCE_KEY] = evidence
         doc._.desec = tags
         return doc
 
-    def tag_sentence(self, sent: _Sentence, hits: list[CueHit], context: "_DocArrays") -> SentenceTag:
+    def tag_sentence(self, sent: _Sentence, hits: list[CueHit], context: "_DocArrays") \
+            -> tuple[SentenceTag, list[CueHit]]:
+        """The sentence's tag, and the hits behind its cues (``tag.cues`` in the same order)."""
         length_key = f"length:{min((sent.end - sent.start) // 10, 6)}"
         if not hits:  # most sentences: no cue, so no rule to apply (same result as the general path)
             return SentenceTag(sent.start_char, sent.end_char, self.default_move, [], 1.0, [],
                                {length_key: 1.0, f"rule_move:{self.default_move}": 1.0},
-                               context.norm_text(sent.start, sent.end))
+                               context.norm_text(sent.start, sent.end)), []
         hits = drop_blocked(hits)
         negators = [h for h in hits if h.kind == "trigger" and h.label == "negation"]
         concessive = [h for h in hits if h.kind == "clause" and h.label == "concessive"]
@@ -213,7 +228,7 @@ class RuleTagger:
             features[f"score:{label}"] = score
         features[f"rule_move:{move}"] = 1.0
         return SentenceTag(sent.start_char, sent.end_char, move, frames, confidence, cues, features,
-                           context.norm_text(sent.start, sent.end))
+                           context.norm_text(sent.start, sent.end)), labelled
 
 
 class _DocArrays:
@@ -235,7 +250,9 @@ class _DocArrays:
         self._starts, self._ends = self._idx.tolist(), (self._idx + self._length).tolist()
         self.breaks = np.flatnonzero((orth[:, None] == _BREAK_IDS).any(axis=1)).tolist()
         self._kept = np.flatnonzero(~space)  # the non-space tokens
-        self._norms = [self.strings[h] for h in norm[self._kept].tolist()]
+        # one string look-up per distinct NORM (words repeat), then a C-level gather for every token
+        distinct, inverse = np.unique(norm[self._kept], return_inverse=True)
+        self._norms = np.array([self.strings[h] for h in distinct.tolist()], dtype=object)[inverse].tolist()
         # position in ``_norms`` of the first non-space token at or after each token index
         self._offsets = np.concatenate([[0], np.cumsum(~space)]).tolist()
 
@@ -271,7 +288,8 @@ class _DocArrays:
     def text(self, start: int, end: int) -> str:
         """The text of tokens ``[start, end)``, as ``doc[start:end].text`` (without building Tokens)."""
         strings, orth, spacy = self.strings, self._orth, self._spacy
-        return "".join(strings[orth[i]] + (" " if spacy[i] and i < end - 1 else "") for i in range(start, end))
+        last = end - 1  # most cues are one token: no join
+        return "".join([strings[orth[i]] + (" " if spacy[i] else "") for i in range(start, last)]) + strings[orth[last]]
 
 
 @Language.factory(
