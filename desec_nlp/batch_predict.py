@@ -47,6 +47,7 @@ class _CountingVectorizer:
             else "word_ngrams" if vectorizer.analyzer == "word" else "per_text"
         self.preprocess, self.tokenize = vectorizer.build_preprocessor(), vectorizer.build_tokenizer()
         self._words: dict[str, bytes] = {}  # word -> its n-grams' column indices (int32 bytes)
+        self._ngrams = _NgramKeys.of(self.vocabulary, vectorizer.ngram_range) if self.mode == "word_ngrams" else None
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
         if self.mode == "fallback":
@@ -84,22 +85,14 @@ class _CountingVectorizer:
 
     def _word_counts(self, texts: list[str]) -> sp.csr_matrix:
         # scikit-learn's word n-grams (tokens of the preprocessed text, joined by a space) of the whole
-        # batch at once: the n-grams of the concatenated tokens, minus those that span two texts
+        # batch at once, as integer keys of word ids (see _NgramKeys): no n-gram string is built
         tokens = list(map(self.tokenize, map(self.preprocess, texts)))
         flat = list(chain.from_iterable(tokens))
+        if self._ngrams is None or " " in "".join(flat):  # a token with a space would read as an n-gram
+            return self._text_counts(texts)
         text_of = np.repeat(np.arange(len(texts)), list(map(len, tokens)))
-        get, (low, high) = self.vocabulary.get, self.vectorizer.ngram_range
-        rows, columns = [], []
-        for n in range(low, high + 1):
-            if len(flat) < n:
-                break
-            grams = flat if n == 1 else map(" ".join, zip(*(flat[i:] for i in range(n))))
-            found = np.fromiter(map(get, grams, repeat(-1)), np.int64, len(flat) - n + 1)
-            keep = (found >= 0) & (text_of[:len(found)] == text_of[n - 1:])
-            rows.append(text_of[:len(found)][keep])
-            columns.append(found[keep])
-        rows_, columns_ = (np.concatenate(rows), np.concatenate(columns)) if rows else ([], [])
-        return sp.csr_matrix((np.ones(len(rows_)), (rows_, columns_)), shape=(len(texts), len(self.vocabulary)))
+        rows, columns = self._ngrams.find(flat, text_of)
+        return sp.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(texts), len(self.vocabulary)))
 
     def _text_counts(self, texts: list[str]) -> sp.csr_matrix:
         vocabulary, indices = self.vocabulary, array("i")
@@ -110,6 +103,66 @@ class _CountingVectorizer:
             lengths.append(len(indices) - before)
         return _ones(np.frombuffer(indices, dtype=np.int32), _indptr(lengths, len(texts)),
                      (len(texts), len(vocabulary)))
+
+
+class _NgramKeys:
+    """The word n-grams of a vocabulary as integers: ``id[0] * W**(n-1) + ... + id[n-1]``, per n.
+
+    Each distinct word of the vocabulary's terms gets an id below W, so an n-gram of tokens is
+    in the vocabulary when its key is among the sorted keys of the vocabulary's n-grams: a
+    look-up per token instead of a string built and hashed per n-gram.
+    """
+
+    def __init__(self, words: dict[str, int], tables: dict[int, tuple[np.ndarray, np.ndarray]]):
+        self.words, self.tables, self.width = words, tables, len(words)
+
+    @classmethod
+    def of(cls, vocabulary: dict[str, int], ngram_range: tuple[int, int]) -> "_NgramKeys | None":
+        """None when a term is not 1 to ``max_n`` space-separated words or the keys would overflow."""
+        low, high = ngram_range
+        words: dict[str, int] = {}
+        terms: dict[int, tuple[list, list]] = {n: ([], []) for n in range(low, high + 1)}
+        for term, column in vocabulary.items():
+            parts = term.split(" ")
+            if len(parts) not in terms:
+                return None
+            terms[len(parts)][0].append([words.setdefault(word, len(words)) for word in parts])
+            terms[len(parts)][1].append(column)
+        if (len(words) + 1) ** high >= 2 ** 63:
+            return None
+        tables = {}
+        for n, (ids, term_columns) in terms.items():
+            keys = cls._keys(np.array(ids, dtype=np.int64).reshape(-1, n), len(words))
+            order = np.argsort(keys)
+            tables[n] = keys[order], np.array(term_columns, dtype=np.int64)[order]
+        return cls(words, tables)
+
+    @staticmethod
+    def _keys(ids: np.ndarray, width: int) -> np.ndarray:
+        keys = np.zeros(len(ids), dtype=np.int64)
+        for i in range(ids.shape[1]):
+            keys = keys * width + ids[:, i]
+        return keys
+
+    def find(self, tokens: list[str], text_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Row (``text_of`` the token that starts it) and column of every vocabulary n-gram in ``tokens``.
+
+        N-grams that span two texts, or hold a word that is in no term, are not counted.
+        """
+        ids = np.fromiter(map(self.words.get, tokens, repeat(-1)), np.int64, len(tokens))
+        rows, columns = [], []
+        for n, (keys, term_columns) in self.tables.items():
+            count = len(ids) - n + 1
+            if count <= 0 or not len(keys):
+                continue
+            window = np.lib.stride_tricks.sliding_window_view(ids, n)
+            keep = (window >= 0).all(axis=1) & (text_of[:count] == text_of[n - 1:])
+            wanted = self._keys(window, self.width)
+            at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+            keep &= keys[at] == wanted
+            rows.append(text_of[:count][keep])
+            columns.append(term_columns[at[keep]])
+        return (np.concatenate(rows), np.concatenate(columns)) if rows else (np.array([], np.int64),) * 2
 
 
 def _indptr(lengths, count: int) -> np.ndarray:

@@ -143,7 +143,9 @@ def _run(inputs: list[str], sink: RecordSink, read_options: ReadOptions, tagger:
     numbering = UnitNumbering(read_options.unit, sink.counters)
     consumed = sink.skip
     batches = batched(islice(read_documents(inputs, read_options), sink.skip, None), batch_size)
-    for results in tag_batches(tagger, batches, lang, read_options.unit, n_process):
+    # JSON Lines without a per-record callback: records come encoded (cheaper from worker processes)
+    encoded = sink.writer.fmt == "jsonl" and on_record is None
+    for results in tag_batches(tagger, batches, lang, read_options.unit, n_process, encoded=encoded):
         for result in results:
             if isinstance(result, Problem):
                 sink.problems.append(result)

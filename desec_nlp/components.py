@@ -1,8 +1,8 @@
-"""spaCy pipeline components: a lemma normaliser and the rule tagger.
+"""spaCy pipeline components: a lemma normaliser, the cue ruler and the rule tagger.
 
-Both are registered factories with JSON-serialisable configs, so a pipeline
+All are registered factories with JSON-serialisable configs, so a pipeline
 saved with ``nlp.to_disk`` carries its rules (the cue patterns travel with the
-SpanRuler) and reloads without the codebook file.
+cue ruler, a SpanRuler) and reloads without the codebook file.
 """
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from typing import NamedTuple
 import numpy as np
 from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, LOWER, NORM, ORTH, SENT_START, SPACY
 from spacy.language import Language
+from spacy.pipeline import SpanRuler
 from spacy.strings import get_string_id
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import load_language_data, registry
 
 from .rules import CueHit, SentenceTag, clause_weights, decide_move, drop_blocked, is_negated
@@ -25,8 +26,9 @@ EVIDENCE_KEY = "desec_evidence"
 CLAUSE_BREAKS = {",", ";", ":", "—", "–", "(", ")"}
 _BREAK_IDS = np.array([get_string_id(b) for b in sorted(CLAUSE_BREAKS)], dtype="uint64")
 
-if not Doc.has_extension("desec"):
-    Doc.set_extension("desec", default=None)
+for _extension in ("desec", CUES_KEY):
+    if not Doc.has_extension(_extension):
+        Doc.set_extension(_extension, default=None)
 
 
 def strip_accents(text: str) -> str:
@@ -112,6 +114,43 @@ def make_normalizer(nlp: Language, name: str) -> Normalizer:
     return Normalizer(nlp.lang)
 
 
+class CueRuler(SpanRuler):
+    """spaCy's SpanRuler (same patterns, matching and serialisation) that keeps its matches as plain tuples.
+
+    Writes ``doc._.desec_cues``: the distinct ``(start, end, label)`` of the matches, in the order
+    the SpanRuler sorts its spans. The rule tagger needs nothing more, and building a spaCy
+    ``Span`` per match (then reading it back) cost it eight times what matching does.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sort_keys: dict[int, tuple[int, int, str]] = {}  # match id -> (label hash, span id hash, label)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self._require_patterns()
+        matches = []
+        for matcher in (self.matcher, self.phrase_matcher):
+            if len(matcher):  # an empty matcher warns (W036) on every doc
+                matches.extend(matcher(doc))
+        keys = self._sort_keys
+        distinct = {(start, end) + (keys.get(m) or self._sort_key(m)) for m, start, end in matches if start != end}
+        # Spans sort by (start_char, end_char, label hash, kb_id, span id hash); token offsets order as characters do
+        doc._.desec_cues = [(start, end, label) for start, end, _, _, label in sorted(distinct)]
+        return doc
+
+    def _sort_key(self, match_id: int) -> tuple[int, int, str]:
+        # a match id is the hash of its (label, id) pair, so what it maps to never changes
+        entry = self._match_label_id_map[match_id]
+        key = self._sort_keys[match_id] = (get_string_id(entry["label"]), get_string_id(entry["id"]), entry["label"])
+        return key
+
+
+@Language.factory("desec_cue_ruler", default_config={"phrase_matcher_attr": None, "validate": False})
+def make_cue_ruler(nlp: Language, name: str, phrase_matcher_attr: str | None, validate: bool) -> CueRuler:
+    return CueRuler(nlp, name, spans_key=None, phrase_matcher_attr=phrase_matcher_attr, validate=validate,
+                    scorer=None)
+
+
 class _Sentence(NamedTuple):
     """A sentence's token range ``[start, end)`` without leading or trailing space, and its character range."""
 
@@ -122,11 +161,12 @@ class _Sentence(NamedTuple):
 
 
 class RuleTagger:
-    """Apply the codebook's decision rules to the cue spans of each sentence.
+    """Apply the codebook's decision rules to the cues of each sentence.
 
-    Writes ``doc._.desec``: one :class:`~desec_nlp.rules.SentenceTag` per sentence
-    (the whole doc when no sentence boundaries are set, i.e. ``--unit row``), and
-    ``doc.spans["desec_evidence"]``: the cue spans that back the labels.
+    Reads the cue ruler's ``doc._.desec_cues``; writes ``doc._.desec``: one
+    :class:`~desec_nlp.rules.SentenceTag` per sentence (the whole doc when no sentence
+    boundaries are set, i.e. ``--unit row``), and ``doc.spans["desec_evidence"]``: the cue
+    spans that back the labels.
     """
 
     def __init__(self, directions: dict[str, int], default_move: str, negation_window: int):
@@ -141,30 +181,28 @@ class RuleTagger:
         starts = [sent.start for sent in sentences]
         # Each hit belongs to the (trimmed, non-overlapping) sentence that starts at or before it,
         # if it also ends inside it; a bisection instead of a scan of every hit for every sentence.
-        spans = {}  # (start_char, end_char, label) -> the cue's span, reused as evidence (spaCy spans are dear)
-        for span in doc.spans.get(CUES_KEY, []):
-            start, end = span.start, span.end
+        for start, end, full_label in doc._.desec_cues or ():
             k = bisect_right(starts, start) - 1
             if k >= 0 and end <= sentences[k].end:
-                first, last, full_label = span.start_char, span.end_char, span.label_
                 kind, label = full_label.split(":", 1)
-                by_sentence[k].append(CueHit(kind, label, start, end, first, last, context.text(start, end)))
-                spans[first, last, full_label] = span
+                by_sentence[k].append(CueHit(kind, label, start, end))
         tags, evidence = [], []
         for sent, hits in zip(sentences, by_sentence):
-            tag = self.tag_sentence(sent, hits, context)
+            tag, cited = self.tag_sentence(sent, hits, context)
             tags.append(tag)
-            evidence.extend(spans[c["start"], c["end"], c["label"]] for c in tag.cues)
+            evidence.extend(Span(doc, h.start, h.end, cue["label"]) for h, cue in zip(cited, tag.cues))
         doc.spans[EVIDENCE_KEY] = evidence
         doc._.desec = tags
         return doc
 
-    def tag_sentence(self, sent: _Sentence, hits: list[CueHit], context: "_DocArrays") -> SentenceTag:
+    def tag_sentence(self, sent: _Sentence, hits: list[CueHit], context: "_DocArrays") \
+            -> tuple[SentenceTag, list[CueHit]]:
+        """The sentence's tag, and the hits behind its cues (``tag.cues`` in the same order)."""
         length_key = f"length:{min((sent.end - sent.start) // 10, 6)}"
         if not hits:  # most sentences: no cue, so no rule to apply (same result as the general path)
             return SentenceTag(sent.start_char, sent.end_char, self.default_move, [], 1.0, [],
                                {length_key: 1.0, f"rule_move:{self.default_move}": 1.0},
-                               context.norm_text(sent.start, sent.end))
+                               context.norm_text(sent.start, sent.end)), []
         hits = drop_blocked(hits)
         negators = [h for h in hits if h.kind == "trigger" and h.label == "negation"]
         concessive = [h for h in hits if h.kind == "clause" and h.label == "concessive"]
@@ -176,8 +214,9 @@ class RuleTagger:
         weights = clause_weights(labelled, concessive, adversative, breaks)
         move, confidence, scores = decide_move(labelled, weights, negated, self.directions, self.default_move)
         frames = sorted({h.label for h in labelled if h.kind == "frame"})
-        cues = [{"label": f"{h.kind}:{h.label}", "text": h.text, "start": h.start_char, "end": h.end_char,
-                 "negated": h in negated} for h in labelled]
+        cues = [{"label": f"{h.kind}:{h.label}", "text": context.text(h.start, h.end),
+                 "start": context.start_char(h.start), "end": context.end_char(h.end), "negated": h in negated}
+                for h in labelled]
         features = {length_key: 1.0}
         for h in hits:
             key = f"{h.kind}:{h.label}"
@@ -189,7 +228,7 @@ class RuleTagger:
             features[f"score:{label}"] = score
         features[f"rule_move:{move}"] = 1.0
         return SentenceTag(sent.start_char, sent.end_char, move, frames, confidence, cues, features,
-                           context.norm_text(sent.start, sent.end))
+                           context.norm_text(sent.start, sent.end)), labelled
 
 
 class _DocArrays:
@@ -197,7 +236,8 @@ class _DocArrays:
 
     ``sentences``: the sentence ranges without surrounding space; ``breaks``: sorted indices of
     clause-break tokens; ``norm_text(start, end)``: the NORMs of the non-space tokens in
-    ``[start, end)`` joined by spaces; ``text(start, end)``: the text of a token range.
+    ``[start, end)`` joined by spaces; ``text(start, end)``, ``start_char(start)`` and
+    ``end_char(end)``: the text and character offsets of a token range.
     """
 
     def __init__(self, doc: Doc):
@@ -207,9 +247,12 @@ class _DocArrays:
         orth, norm, space = values[:, 0], values[:, 1], values[:, 2].astype(bool)
         self._orth, self._spacy = orth.tolist(), values[:, 6].tolist()
         self._idx, self._length, self._sent_start = values[:, 3], values[:, 4], values[:, 5]
+        self._starts, self._ends = self._idx.tolist(), (self._idx + self._length).tolist()
         self.breaks = np.flatnonzero((orth[:, None] == _BREAK_IDS).any(axis=1)).tolist()
         self._kept = np.flatnonzero(~space)  # the non-space tokens
-        self._norms = [self.strings[h] for h in norm[self._kept].tolist()]
+        # one string look-up per distinct NORM (words repeat), then a C-level gather for every token
+        distinct, inverse = np.unique(norm[self._kept], return_inverse=True)
+        self._norms = np.array([self.strings[h] for h in distinct.tolist()], dtype=object)[inverse].tolist()
         # position in ``_norms`` of the first non-space token at or after each token index
         self._offsets = np.concatenate([[0], np.cumsum(~space)]).tolist()
 
@@ -236,10 +279,17 @@ class _DocArrays:
     def norm_text(self, start: int, end: int) -> str:
         return " ".join(self._norms[self._offsets[start]:self._offsets[end]])
 
+    def start_char(self, start: int) -> int:
+        return self._starts[start]
+
+    def end_char(self, end: int) -> int:
+        return self._ends[end - 1]
+
     def text(self, start: int, end: int) -> str:
         """The text of tokens ``[start, end)``, as ``doc[start:end].text`` (without building Tokens)."""
         strings, orth, spacy = self.strings, self._orth, self._spacy
-        return "".join(strings[orth[i]] + (" " if spacy[i] and i < end - 1 else "") for i in range(start, end))
+        last = end - 1  # most cues are one token: no join
+        return "".join([strings[orth[i]] + (" " if spacy[i] else "") for i in range(start, last)]) + strings[orth[last]]
 
 
 @Language.factory(

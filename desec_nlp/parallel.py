@@ -24,8 +24,9 @@ from typing import Iterable, Iterator
 
 from .documents import Document, Problem
 from .tagger import Tagger
+from .writers import EncodedDocument
 
-BatchResult = list  # one entry per input item: its records (list of dicts) or a Problem
+BatchResult = list  # one entry per input item: its records (list of dicts, or an EncodedDocument) or a Problem
 
 _worker_tagger: Tagger | None = None  # the tagger of this worker process (inherited or built)
 
@@ -39,13 +40,15 @@ def default_n_process() -> int:
 
 
 def tag_batches(tagger: Tagger, batches: Iterable[list[Document | Problem]], lang: str = "auto",
-                unit: str = "sentence", n_process: int = 1,
-                max_in_flight: int | None = None) -> Iterator[BatchResult]:
+                unit: str = "sentence", n_process: int = 1, max_in_flight: int | None = None,
+                encoded: bool = False) -> Iterator[BatchResult]:
     """Yield :meth:`Tagger.tag_batch` of each batch, in order, using ``n_process`` processes.
 
     With ``n_process=1`` everything runs here, with no pool. Otherwise ``n_process``
     workers tag while this process reads and writes; at most ``max_in_flight``
     batches (default ``2 * n_process``) are queued or being tagged at any time.
+    With ``encoded``, the records of each Document come as an :class:`EncodedDocument`
+    (for JSON Lines output): strings are cheaper to send between processes than dicts.
     """
     batches = iter(batches)
     first = list(islice(batches, 2))
@@ -57,16 +60,21 @@ def tag_batches(tagger: Tagger, batches: Iterable[list[Document | Problem]], lan
     try:
         if n_process <= 1 or len(first) < 2:  # one batch: starting workers would cost more than it saves
             for batch in chain(first, batches):
-                yield tagger.tag_batch(batch, lang, unit)
+                yield _tag(tagger, batch, lang, unit, encoded)
         else:
             yield from _tag_in_pool(tagger, chain(first, batches), lang, unit, n_process,
-                                    max_in_flight or 2 * n_process)
+                                    max_in_flight or 2 * n_process, encoded)
     finally:
         gc.unfreeze()
 
 
+def _tag(tagger: Tagger, batch: list, lang: str, unit: str, encoded: bool) -> BatchResult:
+    results = tagger.tag_batch(batch, lang, unit)
+    return [EncodedDocument.of(r) if encoded and isinstance(r, list) else r for r in results]
+
+
 def _tag_in_pool(tagger: Tagger, batches: Iterable[list], lang: str, unit: str, n_process: int,
-                 max_in_flight: int) -> Iterator[BatchResult]:
+                 max_in_flight: int, encoded: bool) -> Iterator[BatchResult]:
     global _worker_tagger
     forking = "fork" in multiprocessing.get_all_start_methods()
     if forking:
@@ -78,7 +86,7 @@ def _tag_in_pool(tagger: Tagger, batches: Iterable[list], lang: str, unit: str, 
     pending: deque[Future] = deque()
     try:
         for batch in batches:
-            pending.append(pool.submit(_tag_batch, batch, lang, unit))
+            pending.append(pool.submit(_tag_batch, batch, lang, unit, encoded))
             if len(pending) >= max_in_flight:
                 yield pending.popleft().result()
         while pending:
@@ -97,6 +105,6 @@ def _start_worker(spec: tuple | None) -> None:
         _worker_tagger = Tagger(codebook, model=model).warm_up()
 
 
-def _tag_batch(batch: list, lang: str, unit: str) -> BatchResult:
+def _tag_batch(batch: list, lang: str, unit: str, encoded: bool) -> BatchResult:
     assert _worker_tagger is not None, "worker started without a tagger"
-    return _worker_tagger.tag_batch(batch, lang, unit)
+    return _tag(_worker_tagger, batch, lang, unit, encoded)

@@ -1,6 +1,6 @@
 """Build the spaCy pipeline for one language from a codebook.
 
-blank(lang) → desec_normalizer (lookup lemmas, NORM) → span_ruler (the
+blank(lang) → desec_normalizer (lookup lemmas, NORM) → desec_cue_ruler (a SpanRuler: the
 lexicon's cues, matched on NORM) → paragraph breaks → sentencizer → desec_rules.
 No trained spaCy model is needed; nothing is downloaded.
 """
@@ -21,8 +21,7 @@ def build_pipeline(codebook: Codebook, lang: str) -> Language:
     nlp = spacy.blank(lang)
     nlp.max_length = 50_000_000
     nlp.add_pipe("desec_normalizer")
-    ruler = nlp.add_pipe("span_ruler", name="desec_cues",
-                         config={"spans_key": CUES_KEY, "phrase_matcher_attr": "NORM", "validate": True})
+    ruler = nlp.add_pipe("desec_cue_ruler", name=CUES_KEY, config={"phrase_matcher_attr": "NORM", "validate": True})
     patterns = [{"label": cue.ruler_label, "pattern": cue.pattern} for cue in codebook.cues_for(lang)]
     patterns += [{"label": f"clause:{kind}", "pattern": marker}
                  for kind in ("concessive", "adversative")

@@ -28,7 +28,7 @@ from typing import IO
 from .atomic import write_text_atomic
 from .documents import Problem
 from .errors import DesecError
-from .writers import RecordWriter
+from .writers import EncodedRecord, RecordWriter
 
 CHECKPOINT_VERSION = 2
 
@@ -56,11 +56,11 @@ class RecordSink:
         self.counters: dict[str, int] = {}
         self.problems: list[Problem] = []
 
-    def write(self, record: dict) -> None:
+    def write(self, record: dict | EncodedRecord) -> None:
         """Write one record and count it."""
         self.writer.write(record)
         self.records += 1
-        self.moves[record["move"]] += 1
+        self.moves[record.move if isinstance(record, EncodedRecord) else record["move"]] += 1
 
     def save(self, consumed: int, force: bool = True) -> None:
         """Nothing to checkpoint on a stream."""

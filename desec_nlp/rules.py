@@ -25,9 +25,6 @@ class CueHit(NamedTuple):
     label: str
     start: int
     end: int
-    start_char: int
-    end_char: int
-    text: str
 
 
 @dataclass(slots=True)

@@ -29,6 +29,7 @@ from .language import detect_language
 from .model import SentenceClassifier, load_model
 from .pipeline import build_pipeline
 from .rules import SentenceTag
+from .writers import EncodedDocument, EncodedRecord
 
 RULES = "rules"
 DEFAULT_MODEL = "default"
@@ -171,20 +172,30 @@ class UnitNumbering:
         self.unit = unit
         self.counters = counters if counters is not None else {}
 
-    def number(self, result: list[dict] | Problem) -> list[dict] | list[Problem]:
-        """The records of one :meth:`Tagger.tag_batch` result, renumbered in place (or the Problem)."""
+    def number(self, result: list[dict] | EncodedDocument | Problem) -> list[dict] | list[EncodedRecord] | list[Problem]:
+        """The records of one :meth:`Tagger.tag_batch` result, renumbered in place (or the Problem).
+
+        An :class:`~desec_nlp.writers.EncodedDocument` gives its numbered JSON lines.
+        """
         if isinstance(result, Problem):
             return [result]
+        if isinstance(result, EncodedDocument):
+            return result.numbered(self._reserve(result.doc_id, len(result.rests)), self.unit == "sentence")
         if not result:
             return result
         doc_id = result[0]["doc_id"]
-        offset = self.counters.get(doc_id, 0)
-        self.counters[doc_id] = offset + len(result)
+        offset = self._reserve(doc_id, len(result))
         for record in result:
             record["sent_index"] += offset
             if self.unit == "sentence":
                 record["id"] = f"{doc_id}:{record['sent_index']}"
         return result
+
+    def _reserve(self, doc_id: str, count: int) -> int:
+        """The first ``sent_index`` of the next ``count`` records of ``doc_id``."""
+        offset = self.counters.get(doc_id, 0)
+        self.counters[doc_id] = offset + count
+        return offset
 
 
 BATCH_CHARS = 200_000  # a batch also ends at this much text: long documents make small batches
