@@ -45,7 +45,7 @@ from .documents import Document, Problem
 from .errors import DesecError, InputError
 from .metadata import load_sidecar
 from .readers import (ReadOptions, add_sidecar_meta, expand_inputs, input_format, json_line_units,
-                      read_documents, record_unit, table_delimiter)
+                      read_documents, record_unit, table_delimiter, unreadable_file)
 from .tagger import Tagger, UnitNumbering, batched
 
 PARTITION_BYTES = 16 * 2**20  # at most; smaller inputs are cut into about four partitions per worker
@@ -78,7 +78,7 @@ def plan_partitions(inputs: Iterable[str], partition_bytes: int = PARTITION_BYTE
         try:
             own, length = _own_partitions(path, partition_bytes)
         except (OSError, pa.ArrowException) as exc:
-            problems.append(_unreadable(path, exc))
+            problems.append(unreadable_file(path, exc))
             continue
         if own is not None:
             partitions.extend(own)
@@ -107,13 +107,6 @@ def _own_partitions(path: Path, partition_bytes: int) -> tuple[list[Partition] |
     if input_format(path) == "jsonl" and not is_gzip(path) and length > partition_bytes:  # gzip: no seeking
         return list(_line_ranges(path, partition_bytes)), length
     return None, length
-
-
-def _unreadable(path: Path, exc: Exception) -> Problem:
-    """The Problem of a file that could not be opened, or whose Parquet metadata could not be read."""
-    what = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    return Problem(str(path), None, f"cannot read file ({what}); check that you may read it (ls -l; chmod u+r "
-                                    "FILE) and that it is complete, or leave it out", "unreadable_file")
 
 
 def _input_files(inputs: Iterable[str]) -> Iterator[Path | Problem]:
@@ -154,7 +147,7 @@ def read_partition(partition: Partition, options: ReadOptions) -> Iterator[Docum
                 stream.seek(partition.start)
                 data = stream.read(partition.stop - partition.start).decode("utf-8", errors="replace")
     except (OSError, pa.ArrowException) as exc:  # changed or removed since the plan was made
-        yield _unreadable(path, exc)
+        yield unreadable_file(path, exc)
         return
     if partition.kind == "row_group":
         units = (record_unit(path, row, partition.first_line + i, options) for i, row in enumerate(rows))

@@ -133,8 +133,14 @@ def read_documents(inputs: Iterable[str], options: ReadOptions | None = None) ->
         except InputError as exc:
             yield Problem(exc.path or str(path), exc.line, exc.reason, exc.code)
         except OSError as exc:
-            yield Problem(str(path), None, f"cannot read file ({exc.strerror or exc}); check that you may read it "
-                                           "(ls -l; chmod u+r FILE) or leave it out", "unreadable_file")
+            yield unreadable_file(path, exc)
+
+
+def unreadable_file(path: Path, exc: Exception) -> Problem:
+    """The Problem of a file that cannot be opened or read (an OSError, or a library's own read error)."""
+    why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+    return Problem(str(path), None, f"cannot read file ({why}); check that you may read it (ls -l; chmod u+r FILE) "
+                                    "or leave it out", "unreadable_file")
 
 
 def _read_file(path: Path, kind: str, options: ReadOptions) -> Iterator[Document | Problem]:
